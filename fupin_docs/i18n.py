@@ -1,0 +1,29 @@
+"""Message language: Simplified Chinese by default, English with ``--lang en`` or an English locale."""
+
+from __future__ import annotations
+
+import os
+
+_chosen: str | None = None
+
+
+def set_lang(lang: str | None) -> None:
+    """Fix the message language for this process (``zh`` or ``en``); None means follow the locale."""
+    global _chosen
+    _chosen = lang
+
+
+def current() -> str:
+    """Return ``"en"`` or ``"zh"``: the chosen language, else the locale's, else Chinese."""
+    if _chosen:
+        return _chosen
+    for var in ("FUPIN_LANG", "LC_ALL", "LC_MESSAGES", "LANG", "LANGUAGE"):
+        value = os.environ.get(var, "")
+        if value:
+            return "en" if value.lower().startswith("en") else "zh"
+    return "zh"
+
+
+def tr(zh: str, en: str) -> str:
+    """Return the message in the current language; both texts are given at the call site."""
+    return en if current() == "en" else zh

@@ -1,0 +1,1 @@
+"""Renderers: one per output format, each turning a context into bytes."""
