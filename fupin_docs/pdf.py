@@ -1,0 +1,265 @@
+"""PDF output: .docx → PDF through headless LibreOffice, with the project's font mapping."""
+
+from __future__ import annotations
+
+import glob
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+from xml.sax.saxutils import escape
+
+from fupin_docs.errors import FupinError, ToolMissing
+from fupin_docs.i18n import tr
+
+#: The fontconfig file shipped with the package (官方字体名 → free fonts).
+FONTS_CONF = Path(__file__).parent / "fonts.conf"
+_SYSTEM_INCLUDE = "/etc/fonts/fonts.conf"
+
+
+def soffice_missing_message() -> str:
+    """Return the message shown when LibreOffice is not installed, with install commands."""
+    return tr(
+        "没有找到 LibreOffice，无法把 .docx 转成 PDF（生成 .docx 本身不需要它）。请先安装：\n"
+        "  Debian/Ubuntu：sudo apt-get install libreoffice-writer-nogui\n"
+        "  Windows：到 https://zh-cn.libreoffice.org 下载安装\n"
+        "  macOS：brew install --cask libreoffice，或从官网下载后拖入“应用程序”\n"
+        "装在其他位置时，可把环境变量 FUPIN_SOFFICE 设为 soffice 的完整路径。",
+        "LibreOffice was not found, so .docx files cannot be turned into PDF (the .docx files "
+        "themselves do not need it). Install it:\n"
+        "  Debian/Ubuntu: sudo apt-get install libreoffice-writer-nogui\n"
+        "  Windows: download and install from https://www.libreoffice.org\n"
+        "  macOS: brew install --cask libreoffice, or download it from the website\n"
+        "If it lives elsewhere, set FUPIN_SOFFICE to the full path of soffice.",
+    )
+
+
+def _install_candidates() -> list[Path]:
+    """Return the usual LibreOffice install locations for this platform, most likely first."""
+    if sys.platform.startswith("win"):
+        roots = [os.environ.get("PROGRAMFILES"), os.environ.get("PROGRAMFILES(X86)"),
+                 r"C:\Program Files", r"C:\Program Files (x86)"]
+        return [Path(r) / "LibreOffice" / "program" / "soffice.exe" for r in roots if r]
+    if sys.platform == "darwin":
+        app = Path("LibreOffice.app") / "Contents" / "MacOS" / "soffice"
+        return [Path("/Applications") / app, Path.home() / "Applications" / app]
+    found = [Path("/usr/bin/soffice"), Path("/usr/bin/libreoffice"),
+             Path("/usr/lib/libreoffice/program/soffice"), Path("/usr/local/bin/soffice"),
+             Path("/snap/bin/libreoffice")]
+    # Upstream .deb/.rpm builds install to /opt/libreofficeX.Y; prefer the newest.
+    found += [Path(p) for p in sorted(glob.glob("/opt/libreoffice*/program/soffice"), reverse=True)]
+    return found
+
+
+def find_soffice() -> Path | None:
+    """Return the LibreOffice executable: $FUPIN_SOFFICE, then PATH, then usual locations."""
+    override = os.environ.get("FUPIN_SOFFICE")
+    if override and Path(override).is_file():
+        return Path(override)
+    for name in ("soffice", "libreoffice"):
+        hit = shutil.which(name)
+        if hit:
+            return Path(hit)
+    for candidate in _install_candidates():
+        if candidate.is_file() and os.access(candidate, os.X_OK):
+            return candidate
+    return None
+
+
+def _system_fonts_conf() -> Path | None:
+    """Return the system fontconfig file our copy should include, if one can be found."""
+    env_file = os.environ.get("FONTCONFIG_FILE")
+    env_path = os.environ.get("FONTCONFIG_PATH")
+    candidates = [Path(env_file) if env_file else None,
+                  Path(env_path) / "fonts.conf" if env_path else None,
+                  Path(_SYSTEM_INCLUDE), Path("/usr/local/etc/fonts/fonts.conf"),
+                  Path("/opt/homebrew/etc/fonts/fonts.conf")]
+    ours = FONTS_CONF.resolve()
+    for c in candidates:
+        if c is not None and c.is_absolute() and c.is_file() and c.resolve() != ours:
+            return c
+    return None
+
+
+def write_fonts_conf(folder: Path) -> Path:
+    """Return the path of a copy of fonts.conf written into `folder`, including the system config.
+
+    A copy rather than the packaged file: the `<include>` must name the system config that is
+    actually present (Homebrew, a user's own FONTCONFIG_FILE), not always /etc/fonts.
+    """
+    text = FONTS_CONF.read_text(encoding="utf-8")
+    system = _system_fonts_conf()
+    if system is not None and str(system) != _SYSTEM_INCLUDE:
+        text = text.replace(f">{_SYSTEM_INCLUDE}</include>", f">{escape(str(system))}</include>")
+    target = folder / "fonts.conf"
+    target.write_text(text, encoding="utf-8")
+    return target
+
+
+def _is_complete_pdf(path: Path) -> bool:
+    """Return True when `path` starts with %PDF and ends with %%EOF (then only whitespace)."""
+    try:
+        size = path.stat().st_size
+        with path.open("rb") as fh:
+            head = fh.read(5)
+            fh.seek(max(0, size - 1024))
+            tail = fh.read()
+    except OSError:
+        return False
+    return head.startswith(b"%PDF") and tail.rstrip(b" \t\r\n\f\x00").endswith(b"%%EOF")
+
+
+def _atomic_move(src: Path, dst: Path) -> None:
+    """Return once `src` is at `dst`; `dst` is never seen half-written (old, absent or new)."""
+    try:
+        os.replace(src, dst)
+        return
+    except OSError:
+        pass  # another filesystem: stage a copy next to dst, then rename within that folder
+    fd, staged = tempfile.mkstemp(prefix=f".{dst.stem}.", suffix=".part", dir=dst.parent)
+    try:
+        with os.fdopen(fd, "wb") as out, src.open("rb") as inp:
+            shutil.copyfileobj(inp, out)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(staged, dst)
+    except BaseException:
+        Path(staged).unlink(missing_ok=True)
+        raise
+
+
+def _kill_group(pid: int) -> None:
+    """Return once SIGKILL was sent to process group `pid` (POSIX; an empty group is fine)."""
+    try:
+        os.killpg(pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        pass
+
+
+def _kill_tree(proc: subprocess.Popen[bytes]) -> None:
+    """Return once `proc` and everything it started (soffice → soffice.bin) are killed."""
+    if sys.platform.startswith("win"):
+        subprocess.run(["taskkill", "/F", "/T", "/PID", str(proc.pid)],
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+    else:
+        _kill_group(proc.pid)
+    try:
+        proc.kill()
+    except OSError:
+        pass
+    proc.wait()
+
+
+def _log_tail(log: Path, lines: int = 12) -> str:
+    """Return the last lines LibreOffice printed, indented, or '' when it printed nothing."""
+    try:
+        text = log.read_text(encoding="utf-8", errors="replace").strip()
+    except OSError:
+        return ""
+    if not text:
+        return ""
+    tail = "\n".join("    " + ln for ln in text.splitlines()[-lines:])
+    return tr("\nLibreOffice 输出：\n", "\nLibreOffice said:\n") + tail
+
+
+def convert_folder(docx_files: Sequence[Path], out_dir: Path, *,
+                   timeout: float = 300) -> list[Path]:
+    """Return the PDFs made from `docx_files` in `out_dir`, converting all of them in one run.
+
+    LibreOffice runs headless with a private profile (so it never collides with a LibreOffice
+    the user has open) and with FONTCONFIG_FILE pointing at the project's font mapping. PDFs
+    are written to a temporary folder, checked, and only then moved into `out_dir`; after a
+    crash or timeout nothing is moved, so no truncated PDF is ever left behind.
+    """
+    files = [Path(f).resolve() for f in docx_files]
+    if not files:
+        return []
+    for f in files:
+        if not f.is_file():
+            raise FupinError(tr(f"找不到要转换的文件：{f}", f"File to convert not found: {f}"))
+    stems: dict[str, Path] = {}
+    for f in files:
+        if f.stem.casefold() in stems:
+            raise FupinError(tr(
+                f"{stems[f.stem.casefold()].name} 和 {f} 会生成同名的 PDF，请改名后再转换。",
+                f"{stems[f.stem.casefold()].name} and {f} would produce the same PDF name."))
+        stems[f.stem.casefold()] = f
+    soffice = find_soffice()
+    if soffice is None:
+        raise ToolMissing(soffice_missing_message())
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    names = "、".join(f.name for f in files)
+
+    with tempfile.TemporaryDirectory(prefix="fupin-pdf-") as tmp_name:
+        tmp = Path(tmp_name)
+        staging, profile = tmp / "out", tmp / "profile"
+        staging.mkdir()
+        env = dict(os.environ)
+        env["FONTCONFIG_FILE"] = str(write_fonts_conf(tmp))
+        cmd = [str(soffice), f"-env:UserInstallation={profile.as_uri()}", "--headless",
+               "--norestore", "--nolockcheck", "--convert-to", "pdf", "--outdir", str(staging),
+               *map(str, files)]
+        log = tmp / "soffice.log"
+        # Own process group / session, so a timeout can kill soffice.bin too, not just the wrapper.
+        group: dict[str, Any] = (
+            {"creationflags": getattr(subprocess, "CREATE_NEW_PROCESS_GROUP", 0)}
+            if sys.platform.startswith("win") else {"start_new_session": True})
+        with log.open("wb") as log_fh:
+            try:
+                proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=log_fh,
+                                        stderr=subprocess.STDOUT, env=env, cwd=tmp, **group)
+            except OSError as exc:
+                raise ToolMissing(tr(f"无法启动 LibreOffice（{soffice}）：{exc}",
+                                     f"Could not start LibreOffice ({soffice}): {exc}")) from exc
+            try:
+                code = proc.wait(timeout=timeout)
+            except subprocess.TimeoutExpired:
+                _kill_tree(proc)
+                raise FupinError(tr(
+                    f"LibreOffice 转换 PDF 超时（{timeout:g} 秒内没有完成），已强制结束；"
+                    f"没有留下不完整的 PDF。涉及文件：{names}。\n"
+                    "可以先确认这些文件能在 WPS/Word 中正常打开，再重试。" + _log_tail(log),
+                    f"LibreOffice did not finish within {timeout:g} s and was stopped; no partial "
+                    f"PDF was kept. Files: {names}." + _log_tail(log))) from None
+            except BaseException:
+                _kill_tree(proc)  # Ctrl+C: don't leave a headless LibreOffice running
+                raise
+            if not sys.platform.startswith("win"):
+                # A well-behaved soffice leaves no children behind; make sure of it.
+                _kill_group(proc.pid)
+        if code != 0:
+            raise FupinError(tr(
+                f"LibreOffice 转换 PDF 失败（退出码 {code}），没有生成 PDF。涉及文件：{names}。"
+                + _log_tail(log),
+                f"LibreOffice failed (exit code {code}); no PDF was written. Files: {names}."
+                + _log_tail(log)))
+
+        done: list[Path] = []
+        failed: list[Path] = []
+        for f in files:
+            made = staging / f"{f.stem}.pdf"
+            if _is_complete_pdf(made):
+                target = out_dir / made.name
+                _atomic_move(made, target)
+                done.append(target)
+            else:
+                failed.append(f)
+        if failed:
+            bad = "、".join(f.name for f in failed)
+            kept = tr(f"其余 {len(done)} 个已生成。", f"The other {len(done)} were written.") \
+                if done else ""
+            raise FupinError(tr(
+                f"LibreOffice 没能把这些文件转成 PDF：{bad}。{kept}\n"
+                "请检查文件是否损坏、能否在 WPS/Word 中打开。" + _log_tail(log),
+                f"LibreOffice could not convert: {bad}. {kept}" + _log_tail(log)))
+        return done
+
+
+__all__ = ["FONTS_CONF", "convert_folder", "find_soffice", "soffice_missing_message",
+           "write_fonts_conf"]
