@@ -1,6 +1,6 @@
 """Allow ``python -m fupin_docs``."""
 
-from fupin_docs.cli import main
+from fupin_docs.cli import run
 
 if __name__ == "__main__":
-    main()
+    run()

@@ -7,7 +7,9 @@ from typing import Any
 
 import jinja2
 
+from fupin_docs.cnformat import ym
 from fupin_docs.errors import DataError, Problem
+from fupin_docs.gongwen import signature_context
 from fupin_docs.i18n import tr
 from fupin_docs.model import Household, Teacher
 from fupin_docs.project import LoadedProject
@@ -54,7 +56,9 @@ def base_context(loaded: LoadedProject, stats: Stats) -> dict[str, Any]:
         "report_date": s.report_date, "author": s.author or "", "unit_word": s.unit_word,
     }
     school["report_title"] = s.report_title or f"{s.display_name}教育扶贫工作汇报材料"
-    return {"school": school, "numbers": numbers(loaded, stats)}
+    # the Word templates place 署名 and date per GB/T 9704 §7.3.5 from their rendered widths
+    signature = signature_context(school["signing_unit"], ym(s.report_date))
+    return {"school": school, "numbers": numbers(loaded, stats), "signature": signature}
 
 
 def numbers(loaded: LoadedProject, stats: Stats) -> dict[str, Any]:

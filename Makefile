@@ -1,0 +1,37 @@
+# fupin-docs — 常用命令 / common tasks.  `make help` lists them.
+PY      ?= python3
+VENV    := .venv
+BIN     := $(VENV)/bin
+EXAMPLE := data_examples/扯乐完小
+
+.PHONY: help venv demo test bench clean templates system-deps
+
+help:  ## 显示帮助 / show this help
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN{FS=":.*## "}{printf "  make %-12s %s\n",$$1,$$2}'
+
+$(BIN)/fupin-docs: pyproject.toml
+	$(PY) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e '.[test]'
+	@touch $@
+
+venv: $(BIN)/fupin-docs  ## 建立 .venv 并安装 / create .venv and install
+
+demo: venv  ## 生成示例学校（扯乐完小）的全部文件到 build/ / build the bundled example into build/
+	$(BIN)/fupin-docs check $(EXAMPLE) || true
+	$(BIN)/fupin-docs build $(EXAMPLE) -o build
+
+test: venv  ## 运行全部测试 / run the test suite
+	$(BIN)/python -m pytest -q
+
+bench: venv  ## 速度对比（生成政策告知单 vs docxtpl 循环） / benchmarks
+	$(BIN)/python bench/bench_notices.py --n 1000
+
+templates: venv  ## 由生成脚本重建内置 Word 模板 / regenerate the built-in Word templates
+	$(BIN)/python tools/make_templates.py
+
+system-deps:  ## 安装 PDF 所需的 LibreOffice 与字体（Debian/Ubuntu，需 root） / LibreOffice + fonts
+	bash .ci/system-deps.sh
+
+clean:  ## 删除生成的文件 / remove generated files
+	rm -rf build dist *.egg-info .pytest_cache

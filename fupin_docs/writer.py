@@ -1,0 +1,109 @@
+"""The one module that writes output files: into a staging folder, moved into place at the end."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import shutil
+import tempfile
+from pathlib import Path
+from types import TracebackType
+
+from fupin_docs.errors import FupinError
+from fupin_docs.i18n import tr
+
+MANIFEST = "manifest.json"
+_FORBIDDEN = re.compile(r'[<>:"/\\|?*\x00-\x1f]')
+_RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)),
+             *(f"LPT{i}" for i in range(1, 10))}
+
+
+def safe_name(text: str, limit: int = 80) -> str:
+    """Return `text` usable as a file name on Windows, macOS and Linux."""
+    name = _FORBIDDEN.sub("_", text).strip(" .")
+    if name.upper().split(".")[0] in _RESERVED:
+        name = "_" + name
+    return name[:limit] or "_"
+
+
+def sha256(data: bytes) -> str:
+    """Return the hex sha256 of `data`."""
+    return hashlib.sha256(data).hexdigest()
+
+
+class Staging:
+    """A folder beside the target that collects a build; it replaces the target only on success.
+
+    A build that fails or is interrupted leaves the previous output exactly as it was, and
+    never a half-written file in it.
+    """
+
+    def __init__(self, target: Path):
+        self.target = Path(target).absolute()
+        self.root: Path | None = None
+        self.written: dict[str, str] = {}  # relative path -> sha256
+
+    def __enter__(self) -> Staging:
+        ensure_replaceable(self.target)
+        self.target.parent.mkdir(parents=True, exist_ok=True)
+        self.root = Path(tempfile.mkdtemp(prefix=f".{self.target.name}.tmp-",
+                                          dir=self.target.parent))
+        return self
+
+    def write(self, rel: str, data: bytes) -> None:
+        """Write one output; two records may never claim the same path."""
+        assert self.root is not None
+        if rel in self.written:
+            raise FupinError(tr(f"两份文件要写到同一个位置：{rel}", f"two outputs share {rel}"))
+        self.written[rel] = sha256(data)
+        path = self.root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+
+    def adopt(self, rel: str, digest: str) -> None:
+        """Record a file a worker process wrote into the staging folder itself."""
+        if rel in self.written:
+            raise FupinError(tr(f"两份文件要写到同一个位置：{rel}", f"two outputs share {rel}"))
+        self.written[rel] = digest
+
+    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        assert self.root is not None
+        if kind is not None:
+            shutil.rmtree(self.root, ignore_errors=True)
+            return
+        old = None
+        if self.target.exists():
+            old = self.target.with_name(f".{self.target.name}.old-{os.getpid()}")
+            shutil.rmtree(old, ignore_errors=True)
+            os.replace(self.target, old)
+        os.replace(self.root, self.target)
+        if old is not None:
+            shutil.rmtree(old, ignore_errors=True)
+
+
+def ensure_replaceable(target: Path) -> None:
+    """Refuse to replace a folder that fupin-docs did not make (it has no manifest.json)."""
+    if target.is_file():
+        raise FupinError(tr(f"输出位置 {target} 是一个文件，请指定文件夹",
+                            f"output {target} is a file; give a folder"))
+    if target.is_dir() and any(target.iterdir()) and not (target / MANIFEST).is_file():
+        raise FupinError(tr(f"输出文件夹 {target} 里已有其他文件，且不是 fupin-docs 生成的"
+                            f"（没有 {MANIFEST}）。为免覆盖，请用 -o 指定一个新文件夹",
+                            f"{target} holds files fupin-docs did not write (no {MANIFEST}); "
+                            f"choose an empty folder with -o"))
+
+
+def read_manifest(target: Path) -> dict | None:
+    """Return the manifest of a previous build in `target`, if there is a readable one."""
+    try:
+        return json.loads((target / MANIFEST).read_text("utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
+def manifest_bytes(manifest: dict) -> bytes:
+    """Return the manifest as stable, readable JSON."""
+    return (json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode()

@@ -1,0 +1,129 @@
+"""Generate the built-in Word templates (templates/docx/) from the text templates and GB/T 9704.
+
+The text template is the one source of wording: each of its lines becomes one Word paragraph,
+a line holding only a block tag becomes a docxtpl ``{%p … %}`` paragraph, and the paragraph's
+style follows the line's shape (``　　`` body, ``一、`` heading, …) or a marker comment at the
+start of the line (where it prints nothing and leaves the line's newline alone): ``{#@title#}``, ``{#@center#}``, ``{#@flush#}``, ``{#@h1#}`` … ``{#@h3#}``,
+``{#@sign-unit#}``, ``{#@sign-date#}``. Run ``make templates`` after changing a text template;
+``tests/test_templates_sync.py`` fails when the Word templates are out of date.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import sys
+from pathlib import Path
+
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from fupin_docs import gongwen  # noqa: E402
+from fupin_docs.render.fastzip import read_members, write_zip  # noqa: E402
+
+TEXT = ROOT / "templates" / "text"
+DOCX = ROOT / "templates" / "docx"
+#: text templates turned into 公文-form Word templates line by line
+FROM_TEXT = ("report", "letter")
+
+_MARKER = re.compile(r"^\{#@([a-z0-9-]+)#\}")
+_BLOCK_ONLY = re.compile(r"^\{%-?\s*(.*?)\s*-?%\}$")
+_COMMENT_BLOCK = re.compile(r"\{#.*?#\}", re.DOTALL)
+_H1 = re.compile(r"^\{\{ *h1\.next\(\)")
+_H3 = re.compile(r"^\{\{ *h2\.next\(\) *\}\}\.")
+
+
+def paragraphs_from_text(source: str) -> list[tuple[str, str]]:
+    """Return (kind, text) per Word paragraph for a text template's source."""
+    source = re.sub(r"^\{#(?!@).*?#\}\n?", "", source, flags=re.DOTALL)  # the header comment
+    out: list[tuple[str, str]] = []
+    for raw in source.splitlines():
+        line = raw.rstrip()
+        if not line.strip():
+            continue
+        m = _MARKER.search(line)
+        kind = m.group(1) if m else ""
+        line = _MARKER.sub("", line)
+        block = _BLOCK_ONLY.match(line.strip())
+        if block and "%}" not in block.group(1) and not kind:
+            out.append(("block", "{%p " + block.group(1) + " %}"))
+            continue
+        line = _COMMENT_BLOCK.sub("", line)
+        if not kind:
+            if line.startswith("　　"):
+                kind, line = "body", line[2:]
+            elif _H1.match(line):
+                kind = "h1"
+            elif _H3.match(line):
+                kind = "h3"
+            else:
+                kind = "body"
+        out.append((kind, line))
+    return out
+
+
+def build_from_text(name: str) -> bytes:
+    """Return the Word template made from text/<name>.txt."""
+    doc = gongwen.new_document()
+    items = paragraphs_from_text((TEXT / f"{name}.txt").read_text("utf-8"))
+    sign_unit = None
+    for kind, text in items:
+        if kind == "block":
+            doc.add_paragraph(text)
+        elif kind == "title":
+            gongwen.add_title(doc, text, blank_after=False)
+        elif kind == "center":
+            p = gongwen.add_plain(doc, text)
+            p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        elif kind == "flush":
+            gongwen.add_plain(doc, text)
+        elif kind in ("h1", "h2", "h3"):
+            gongwen.add_heading(doc, text, int(kind[1]))
+        elif kind == "sign-unit":
+            sign_unit = text
+        elif kind == "sign-date":
+            gongwen.add_signature(doc, sign_unit or "", text)
+        else:
+            gongwen.add_body(doc, text)
+    return _save(doc)
+
+
+def _save(doc) -> bytes:
+    """Return the document as a zip with fixed timestamps, so regenerating changes nothing."""
+    buf = io.BytesIO()
+    doc.core_properties.author = "fupin-docs"
+    doc.core_properties.last_modified_by = "fupin-docs"
+    import datetime as dt
+
+    fixed = dt.datetime(2018, 7, 1)
+    doc.core_properties.created = fixed
+    doc.core_properties.modified = fixed
+    doc.core_properties.revision = 1
+    doc.save(buf)
+    return write_zip(read_members(buf.getvalue()))
+
+
+def build_all() -> dict[str, bytes]:
+    """Return every built-in Word template by file name."""
+    out = {f"{name}.docx": build_from_text(name) for name in FROM_TEXT
+           if (TEXT / f"{name}.txt").is_file()}
+    from tools.table_templates import TABLE_TEMPLATES
+
+    for name, builder in TABLE_TEMPLATES.items():
+        out[f"{name}.docx"] = _save(builder())
+    return out
+
+
+def main() -> None:
+    DOCX.mkdir(parents=True, exist_ok=True)
+    for name, data in build_all().items():
+        target = DOCX / name
+        if not target.is_file() or target.read_bytes() != data:
+            target.write_bytes(data)
+            print(f"wrote templates/docx/{name}")
+
+
+if __name__ == "__main__":
+    main()
