@@ -16,7 +16,8 @@ class Location:
 
     file: str
     line: int | None = None
-    column: int | None = None
+    #: a number in YAML; a column letter ("F") in a roster sheet
+    column: int | str | None = None
     key: str | None = None
     #: for rosters: the column header, e.g. 出生日期
     header: str | None = None
@@ -60,7 +61,7 @@ class Problem:
         if self.where is not None and self.where.source is not None:
             src = self.where.source.rstrip("\n")
             lines.append(f"    {self.where.line} | {src}")
-            if self.where.column:
+            if isinstance(self.where.column, int):
                 pad = len(f"    {self.where.line} | ")
                 lines.append(" " * (pad + _display_width(src[: self.where.column - 1])) + "^")
         if self.also is not None:

@@ -118,11 +118,23 @@ def _merge_rosters(data: dict[str, Any], positions: Positions, root: Path,
         inputs.append(file)
         rows, roster_positions, roster_problems = read_roster(file, str(name))
         problems += roster_problems
+        _unit_names_to_ids(rows, data.get("units"))
         offset = len(households)
         households.extend(rows)
         for key, loc in roster_positions.items():
             positions.values[("households", offset + key[0]) + tuple(key[1:])] = loc
     return problems
+
+
+def _unit_names_to_ids(rows: list[dict], units: Any) -> None:
+    """Let a roster name its village or 连队 by name where the YAML gives units other ids."""
+    if not isinstance(units, list):
+        return
+    by_name = {u.get("name"): u.get("id") for u in units if isinstance(u, dict)}
+    ids = set(by_name.values())
+    for row in rows:
+        if row.get("unit") not in ids and row.get("unit") in by_name:
+            row["unit"] = by_name[row["unit"]]
 
 
 def check_references(project: Project, positions: Positions) -> Iterable[Problem]:

@@ -66,7 +66,7 @@ def _loc(file: str, row: int | None = None, col: int | None = None,
          header: str | None = None) -> Location:
     """Return a roster position; the column is its letter, as Excel shows it."""
     letter = get_column_letter(col + 1) if col is not None else None
-    return Location(file, row, letter, header=header)  # type: ignore[arg-type]
+    return Location(file, row, letter, header=header)
 
 
 def _save_as() -> str:
