@@ -173,10 +173,12 @@ class _Walker:
         if isinstance(node, ScalarNode):
             try:
                 return self.constructor.construct_object(node, deep=True)
-            except yaml.YAMLError as exc:  # e.g. an impossible date such as 2018-02-30
-                self.problems.append(Problem(tr(f"无法识别的值：{exc.problem or exc}",
-                                                f"unreadable value: {exc.problem or exc}"),
-                                             self.positions.values[path]))
+            except (yaml.YAMLError, ValueError) as exc:  # e.g. an impossible date 2018-02-30
+                reason = getattr(exc, "problem", None) or exc
+                message = (tr(f"日期不存在：“{node.value}”", f"no such date: {node.value}")
+                           if "out of range" in str(reason) else
+                           tr(f"无法识别的值：{reason}", f"unreadable value: {reason}"))
+                self.problems.append(Problem(message, self.positions.values[path]))
                 return node.value
         if isinstance(node, SequenceNode):
             return [self.walk(item, path + (i,)) for i, item in enumerate(node.value)]

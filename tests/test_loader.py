@@ -1,0 +1,161 @@
+"""Loading and validating project YAML: every problem named with file, line and column."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from fupin_docs.errors import DataError
+from fupin_docs.project import load_project
+from tests.conftest import MINIMAL, write_tree
+
+
+def problems_of(folder: Path) -> list:
+    with pytest.raises(DataError) as info:
+        load_project(folder)
+    return info.value.problems
+
+
+def one(folder: Path):
+    problems = [p for p in problems_of(folder) if p.severity == "error"]
+    assert len(problems) == 1, [p.format() for p in problems]
+    return problems[0]
+
+
+def test_minimal_project_loads(minimal):
+    loaded = load_project(minimal)
+    assert loaded.project.school.short_name == "测试小学"
+    assert [h.id for h in loaded.project.households] == ["H01", "H02"]
+    assert loaded.where("households", 1, "head").line == 23
+
+
+def test_misspelt_key_names_line_and_closest_key(tmp_path):
+    text = MINIMAL["school.yaml"].replace("teachers:", "techers:")
+    p = one(write_tree(tmp_path, {"school.yaml": text}))
+    assert (p.where.file, p.where.line, p.where.column) == ("school.yaml", 7, 1)
+    assert "未知字段 “techers”" in p.message
+    assert "teachers" in p.hint
+    assert "    7 | techers:" in p.format()
+
+
+def test_misspelt_nested_key(tmp_path):
+    text = MINIMAL["school.yaml"].replace("gender: 男", "gendr: 男")
+    problems = problems_of(write_tree(tmp_path, {"school.yaml": text}))
+    unknown = next(p for p in problems if "gendr" in p.message)
+    assert unknown.where.line == 21 and "gender" in unknown.hint
+
+
+def test_duplicate_key_rejected_with_both_lines(tmp_path):
+    text = MINIMAL["school.yaml"].replace("  town: 测试镇\n", "  town: 测试镇\n  town: 别的镇\n")
+    p = one(write_tree(tmp_path, {"school.yaml": text}))
+    assert p.where.line == 6 and "重复" in p.message and "第5行" in p.message
+
+
+def test_all_problems_reported_at_once_across_files(tmp_path):
+    files = dict(MINIMAL)
+    files["school.yaml"] = files["school.yaml"].replace("grade: 2", "grade: 二年级x")
+    files["extra.yaml"] = "activities:\n  - kind: 演讲比赛\n    description: 一次活动\n"
+    problems = problems_of(write_tree(tmp_path, files))
+    where = sorted((p.where.file, p.where.line) for p in problems)
+    assert where == [("extra.yaml", 2), ("school.yaml", 21)]
+    assert "应是整数" in next(p for p in problems if p.where.file == "school.yaml").message
+
+
+def test_syntax_error_is_located_and_explained(tmp_path):
+    text = "school:\n  name: 测试\n  county 测试县\n  town: 镇\n"
+    p = one(write_tree(tmp_path, {"school.yaml": text}))
+    assert p.where.file == "school.yaml" and p.where.line in (3, 4)
+    assert p.message.startswith("YAML 格式错误")
+
+
+def test_tab_indentation_explained(tmp_path):
+    p = one(write_tree(tmp_path, {"school.yaml": "school:\n\tname: 测试\n"}))
+    assert "Tab" in p.message and p.where.line == 2
+
+
+def test_bom_is_accepted(tmp_path):
+    data = "\ufeff" + MINIMAL["school.yaml"].replace("\n        ", "\n").strip() + "\n"
+    folder = write_tree(tmp_path, {"school.yaml": data.encode("utf-8")})
+    assert load_project(folder).project.school.name == "测试县测试镇测试小学"
+
+
+def test_gbk_file_gets_a_clear_message(tmp_path):
+    folder = write_tree(tmp_path, {"school.yaml": "school:\n  name: 测试小学\n".encode("gbk")})
+    p = one(folder)
+    assert "GBK" in p.message and "UTF-8" in p.hint
+
+
+def test_utf16_file_gets_a_clear_message(tmp_path):
+    folder = write_tree(tmp_path, {"school.yaml": "school:\n  name: 测试\n".encode("utf-16")})
+    assert "UTF-16" in one(folder).message
+
+
+def test_empty_file(tmp_path):
+    files = dict(MINIMAL, **{"empty.yaml": ""})
+    p = one(write_tree(tmp_path, files))
+    assert p.where.file == "empty.yaml" and "空" in p.message
+
+
+def test_missing_required_field(tmp_path):
+    text = MINIMAL["school.yaml"].replace("  county: 测试县\n", "")
+    p = one(write_tree(tmp_path, {"school.yaml": text}))
+    assert "缺少必填字段 “county”" in p.message and p.where.line == 2
+
+
+def test_wrong_type_names_the_field(tmp_path):
+    text = MINIMAL["school.yaml"].replace("gender: 女", "gender: 未知")
+    p = one(write_tree(tmp_path, {"school.yaml": text}))
+    assert p.where.line == 26 and "男" in p.message and "性别" in p.message
+
+
+def test_impossible_date(tmp_path):
+    text = MINIMAL["school.yaml"].replace("2011-05-20", "2011-02-30")
+    p = one(write_tree(tmp_path, {"school.yaml": text}))
+    assert p.where.line == 26 and ("不存在" in p.message or "无法识别" in p.message)
+
+
+def test_dangling_teacher_reference_suggests_closest(tmp_path):
+    text = MINIMAL["school.yaml"].replace("{teacher: T02,", "{teacher: T2,")
+    p = one(write_tree(tmp_path, {"school.yaml": text}))
+    assert "教师编号 “T2” 不存在" in p.message and p.where.line == 14
+    assert "T02" in p.hint
+
+
+def test_dangling_unit_and_household_references(tmp_path):
+    text = (MINIMAL["school.yaml"].replace("households: [H02]", "households: [H09]")
+            .replace("    unit: 上村\n    children:\n      - {name: 王", "    unit: 下村\n    children:\n      - {name: 王"))
+    problems = problems_of(write_tree(tmp_path, {"school.yaml": text}))
+    messages = sorted(p.message for p in problems)
+    assert any("户编号 “H09” 不存在" in m for m in messages)
+    assert any("“下村” 不存在" in m for m in messages)
+
+
+def test_duplicate_ids_point_at_both(tmp_path):
+    text = MINIMAL["school.yaml"].replace("{id: T02, name: 王老师", "{id: T01, name: 王老师")
+    problems = problems_of(write_tree(tmp_path, {"school.yaml": text}))
+    dup = next(p for p in problems if "重复" in p.message)
+    assert dup.where.line == 9 and dup.also.line == 8
+
+
+def test_same_section_in_two_files(tmp_path):
+    files = dict(MINIMAL, **{"zz_more.yaml": "teachers:\n  - {id: T09, name: 赵老师}\n"})
+    p = one(write_tree(tmp_path, files))
+    assert p.where.file == "zz_more.yaml" and p.also.file == "school.yaml"
+
+
+def test_money_accepts_wan_and_refuses_negative(tmp_path):
+    text = MINIMAL["school.yaml"] + (
+        "figures:\n  investments:\n    - {purpose: 改造食堂, amount: 150万元}\n"
+        "    - {purpose: 操场, amount: -5}\n")
+    p = one(write_tree(tmp_path, {"school.yaml": text}))
+    assert p.where.line == 30 and "负数" in p.message
+
+
+def test_message_in_english(tmp_path):
+    from fupin_docs.i18n import set_lang
+
+    set_lang("en")
+    text = MINIMAL["school.yaml"].replace("teachers:", "techers:")
+    p = one(write_tree(tmp_path, {"school.yaml": text}))
+    assert "unknown key 'techers'" in p.message and "line 7" in p.format()
