@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from importlib import resources
 from pathlib import Path
 
 import jinja2
@@ -17,13 +16,9 @@ KINDS = ("docx", "text")
 
 def builtin_dir() -> Path:
     """Return the folder of the built-in templates: in the wheel, or at the top of a checkout."""
-    try:
-        packaged = Path(str(resources.files("fupin_docs._templates")))
-        if (packaged / "docx").is_dir():
-            return packaged
-    except ModuleNotFoundError:
-        pass
-    return Path(__file__).resolve().parent.parent / "templates"
+    here = Path(__file__).resolve().parent
+    packaged = here / "_templates"  # where the wheel puts the top-level templates/ folder
+    return packaged if (packaged / "docx").is_dir() else here.parent / "templates"
 
 
 class TemplateSet:
