@@ -58,6 +58,16 @@ def _figures(loaded: LoadedProject, stats: Stats) -> Iterator[Problem]:
             yield warn(tr(f"寄宿生 {f.boarders} 人多于在校生 {f.enrolment} 人",
                           f"boarders {f.boarders} exceed enrolment {f.enrolment}"),
                        loaded, ("figures", "boarders"), ("figures", "enrolment"))
+        boarding = stats.boarders
+        if f.boarders is not None and boarding > f.boarders:
+            yield warn(tr(f"名单中寄宿的建档立卡学生有 {boarding} 人，多于写明的寄宿生 {f.boarders} 人",
+                          f"{boarding} registered students board, more than the {f.boarders} "
+                          f"boarders stated"), loaded, ("figures", "boarders"))
+        if f.boarders == f.enrolment and boarding < len(stats.registered_students):
+            yield warn(tr(f"写明全部学生寄宿，但名单中有 "
+                          f"{len(stats.registered_students) - boarding} 名建档立卡学生未标为寄宿",
+                          "all students are stated to board, but some registered students "
+                          "are not marked boarding"), loaded, ("figures", "boarders"))
         registered = f.registered_students if f.registered_students is not None else len(
             stats.registered_students)
         if registered > f.enrolment:

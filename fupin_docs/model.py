@@ -249,6 +249,7 @@ class Subsidy(Strict):
     amount: Money = Field(description="金额（元）")
     students: int | None = Field(None, ge=0, description="受助人数")
     year: int | None = Field(None, description="年份")
+    approximate: YesNo = Field(False, description="金额是约数，写成“10余万元”")
 
 
 class Figures(Strict):

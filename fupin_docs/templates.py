@@ -75,7 +75,6 @@ def make_env(*, autoescape: bool, loader: jinja2.BaseLoader | None = None) -> Sa
         loader=loader,
         keep_trailing_newline=True,
         trim_blocks=not autoescape,
-        lstrip_blocks=not autoescape,
         extensions=["jinja2.ext.do", "jinja2.ext.loopcontrols"],
     )
     cnformat.register(env)

@@ -33,12 +33,22 @@ def chele_out(tmp_path_factory) -> Path:
     return out
 
 
-def test_report_txt_matches_golden(request, chele_out):
-    golden(request, "扯乐完小/汇报材料.txt", (chele_out / "汇报材料/汇报材料.txt").read_text("utf-8"))
+@pytest.mark.parametrize("name", ["扯乐完小", "九十一团学校"])
+def test_report_matches_golden(request, tmp_path, name):
+    out = tmp_path / "out"
+    build(EXAMPLES / name, BuildOptions(out_dir=out, only=("report",)))
+    golden(request, f"{name}/汇报材料.txt", (out / "汇报材料/汇报材料.txt").read_text("utf-8"))
+    golden(request, f"{name}/汇报材料.docx.txt", docx_text(out / "汇报材料/汇报材料.docx"))
 
 
-def test_report_docx_matches_golden(request, chele_out):
-    golden(request, "扯乐完小/汇报材料.docx.txt", docx_text(chele_out / "汇报材料/汇报材料.docx"))
+def test_tuan91_report_holds_its_figures(tmp_path):
+    out = tmp_path / "out"
+    build(EXAMPLES / "九十一团学校", BuildOptions(out_dir=out, only=("report",)))
+    text = docx_text(out / "汇报材料/汇报材料.docx")
+    for figure in ["共45名教师", "82户建档立卡贫困户", "在校生368人", "寄宿生105人", "建档立卡户学生105人",
+                   "涉及82户家庭", "十四个教学班", "10余万元", "150万元改造学校食堂", "145万元", "200万元",
+                   "合计495万元", "杨吉斌结对", "四、领导有方"]:
+        assert figure in text, figure
 
 
 @pytest.mark.parametrize("suffix", ["txt", "docx"])
