@@ -5,7 +5,7 @@ from __future__ import annotations
 import difflib
 import types
 import typing
-from typing import Any
+from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
@@ -14,36 +14,51 @@ from fupin_docs.i18n import tr
 from fupin_docs.loader import KeyPath, Positions, path_text
 from fupin_docs.model import Project
 
+M = TypeVar("M", bound=BaseModel)
+
 
 def to_model(data: dict[str, Any], positions: Positions) -> tuple[Project | None, list[Problem]]:
     """Return the validated project, or None with every problem pydantic found."""
+    return validate_as(Project, data, positions)
+
+
+def validate_as(model_cls: type[M], data: Any, positions: Positions,
+                prefix: KeyPath = ()) -> tuple[M | None, list[Problem]]:
+    """Return `data` validated as `model_cls`, or None with every problem located.
+
+    `prefix` is where `data` sits in `positions` (e.g. ``("policies",)`` when only that
+    section is validated); messages show the full path.
+    """
     try:
-        return Project.model_validate(data), []
+        return model_cls.model_validate(data), []
     except ValidationError as exc:
-        return None, [_problem(err, positions) for err in exc.errors()]
+        return None, [_problem(err, positions, model_cls, prefix) for err in exc.errors()]
 
 
-def _problem(err: Any, positions: Positions) -> Problem:
+def _problem(err: Any, positions: Positions, root: type[BaseModel] = Project,
+             prefix: KeyPath = ()) -> Problem:
     """Return one pydantic error as a located Chinese problem."""
-    loc: KeyPath = tuple(p for p in err["loc"] if not _is_branch_tag(p))
+    rel: KeyPath = tuple(p for p in err["loc"] if not _is_branch_tag(p))
+    loc = prefix + rel  # `rel` finds fields in `root`; `loc` finds positions and is shown
     kind = err["type"]
     where_path = path_text(loc)
     if kind == "extra_forbidden":
         key = loc[-1]
-        allowed = _fields_at(loc[:-1])
+        allowed = _fields_at(rel[:-1], root)
         close = difflib.get_close_matches(str(key), allowed, n=1, cutoff=0.6)
         hint = (tr(f"是不是想写 “{close[0]}”？", f"did you mean '{close[0]}'?") if close else
                 tr("可用的字段：" + "、".join(allowed), "known keys: " + ", ".join(allowed)))
         return Problem(tr(f"未知字段 “{key}”", f"unknown key '{key}'"), positions.of_key(loc), hint)
     if kind == "missing":
         name = loc[-1]
-        desc = _description(loc)
+        desc = _description(rel, root)
         return Problem(tr(f"缺少必填字段 “{name}”{desc}", f"required key '{name}' is missing"),
                        positions.of_value(loc[:-1]),
                        tr(f"在 {path_text(loc[:-1]) or '文件顶层'} 下添加 “{name}: …”",
                           f"add '{name}: ...' under {path_text(loc[:-1]) or 'the top level'}"))
     message = _type_message(err)
-    return Problem(tr(f"“{where_path}”{_description(loc)}{message}", f"'{where_path}': {message}"),
+    return Problem(tr(f"“{where_path}”{_description(rel, root)}{message}",
+                      f"'{where_path}': {message}"),
                    positions.of_value(loc))
 
 
@@ -86,9 +101,9 @@ def _type_message(err: Any) -> str:
     return tr(f"的值不对：{err['msg']}", f"invalid value: {err['msg']}")
 
 
-def _model_at(path: KeyPath) -> type[BaseModel] | None:
-    """Return the model class that describes the mapping at `path`, if any."""
-    current: Any = Project
+def _model_at(path: KeyPath, root: type[BaseModel] = Project) -> type[BaseModel] | None:
+    """Return the model class that describes the mapping at `path` under `root`, if any."""
+    current: Any = root
     for part in path:
         if isinstance(part, int):
             continue
@@ -122,19 +137,19 @@ def _inner_model(annotation: Any) -> Any:
     return annotation
 
 
-def _fields_at(path: KeyPath) -> list[str]:
+def _fields_at(path: KeyPath, root: type[BaseModel] = Project) -> list[str]:
     """Return the keys allowed in the mapping at `path`."""
-    model = _model_at(path)
+    model = _model_at(path, root)
     if model is None:
         return []
     return [info.alias or name for name, info in model.model_fields.items()]
 
 
-def _description(path: KeyPath) -> str:
+def _description(path: KeyPath, root: type[BaseModel] = Project) -> str:
     """Return "（说明）" for the field at `path`, from the model's description."""
     if not path or isinstance(path[-1], int):
         return ""
-    model = _model_at(path[:-1])
+    model = _model_at(path[:-1], root)
     info = _field_by_key(model, str(path[-1])) if model else None
     if info is None or not info.description:
         return ""
