@@ -5,11 +5,14 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterator
 
 from fupin_docs import __version__, documents
 from fupin_docs.check import check_project
-from fupin_docs.context import report_context
+from fupin_docs.batch import Setup, UnitJob, render_units
+from fupin_docs.context import duty_context, report_context
+from fupin_docs.household import HouseholdContexts, file_stem, policy_table
+from fupin_docs.ledger import ledger_xlsx
 from fupin_docs.errors import DataError, FupinError, Problem
 from fupin_docs.i18n import tr
 from fupin_docs.project import LoadedProject, load_project
@@ -32,7 +35,8 @@ class BuildOptions:
     pdf: bool = False
     strict: bool = False
     full_ids: bool = False
-    progress: Callable[[str, int, int], None] | None = None
+    #: called with the number of households just finished
+    progress: Callable[[int], None] | None = None
 
 
 @dataclass
@@ -79,6 +83,25 @@ def build(project_path: Path, options: BuildOptions) -> BuildResult:
         if "report" in keys:
             ctx = report_context(loaded, stats, text_env)
             _render_school_doc(documents.REPORT, ctx, templates, text_env, word_env, staging)
+        if "duty" in keys:
+            _render_school_doc(documents.DUTY, duty_context(loaded, stats), templates, text_env,
+                               word_env, staging)
+        per_household = tuple(k for k in keys if documents.BY_KEY.get(k, documents.REPORT)
+                              .per_household)
+        if per_household or "ledger" in keys:
+            table = policy_table(loaded)
+            contexts = HouseholdContexts(loaded, stats, table)
+        if per_household:
+            assert staging.root is not None
+            setup = Setup(tuple(templates.dirs), per_household, staging.root)
+            households = len(loaded.project.households)
+            for rel, digest in render_units(unit_jobs(loaded, contexts), setup,
+                                            jobs_count=options.jobs, total=households,
+                                            progress=options.progress):
+                staging.adopt(rel, digest)
+        if "ledger" in keys:
+            staging.write("资助台账/资助台账.xlsx",
+                          ledger_xlsx(loaded, contexts, full_ids=options.full_ids))
         if options.pdf:
             from fupin_docs.pdf import convert_folder
 
@@ -91,6 +114,18 @@ def build(project_path: Path, options: BuildOptions) -> BuildResult:
         staging.write(MANIFEST, manifest_bytes(manifest))
         files = dict(staging.written)
     return BuildResult(options.out_dir, files, warnings)
+
+
+def unit_jobs(loaded: LoadedProject, contexts: HouseholdContexts) -> Iterator[UnitJob]:
+    """Yield one job per unit, households in the order written, units in the order listed."""
+    by_unit: dict[str, list] = {u.id: [] for u in loaded.project.units}
+    for household in loaded.project.households:
+        by_unit[household.unit].append(household)
+    for unit in loaded.project.units:
+        homes = by_unit[unit.id]
+        if homes:
+            yield UnitJob(unit.name, tuple((file_stem(h, unit.name), contexts.context(h))
+                                           for h in homes))
 
 
 def _render_school_doc(doc: documents.DocType, ctx: dict, templates: TemplateSet,

@@ -7,7 +7,7 @@ from typing import Any
 
 import jinja2
 
-from fupin_docs.cnformat import ym
+from fupin_docs.cnformat import ym, ymd
 from fupin_docs.errors import DataError, Problem
 from fupin_docs.gongwen import signature_context
 from fupin_docs.i18n import tr
@@ -56,8 +56,10 @@ def base_context(loaded: LoadedProject, stats: Stats) -> dict[str, Any]:
         "report_date": s.report_date, "author": s.author or "", "unit_word": s.unit_word,
     }
     school["report_title"] = s.report_title or f"{s.display_name}教育扶贫工作汇报材料"
+    # 成文日期 as written: with the day when one was given (GB/T 9704 wants it), else 年月
+    school["date_text"] = (ymd if getattr(s.report_date, "has_day", True) else ym)(s.report_date)
     # the Word templates place 署名 and date per GB/T 9704 §7.3.5 from their rendered widths
-    signature = signature_context(school["signing_unit"], ym(s.report_date))
+    signature = signature_context(school["signing_unit"], school["date_text"])
     return {"school": school, "numbers": numbers(loaded, stats), "signature": signature}
 
 
@@ -164,3 +166,22 @@ def _render_snippet(env: jinja2.Environment, text: str, ctx: dict[str, Any], loa
                                 tr("可用的数字如 {{ numbers.registered_students }}、"
                                    "{{ numbers.teachers }}", "e.g. {{ numbers.teachers }}")))
         return text
+
+
+def duty_context(loaded: LoadedProject, stats: Stats) -> dict[str, Any]:
+    """Return the context of the responsibility table (责任一览表): one row per paired teacher."""
+    ctx = base_context(loaded, stats)
+    rows = []
+    for tp in stats.pairings:
+        if tp.units:
+            target = "联挂" + "、".join(u.name for u in tp.units)
+        else:
+            target = "结对" + "、".join(f"{stats.units_by_id[h.unit].name}{h.head}户"
+                                      for h in tp.households)
+        rows.append({"teacher": teacher_data(tp.teacher), "target": target,
+                     "households": [h.head for h in tp.households],
+                     "students": [s.child.name for s in tp.students]})
+    ctx["duty_rows"] = rows
+    ctx["duty_totals"] = {"households": len({h.id for tp in stats.pairings for h in tp.households}),
+                          "students": len({s.id for tp in stats.pairings for s in tp.students})}
+    return ctx

@@ -50,6 +50,12 @@ Money = Annotated[Decimal, BeforeValidator(_to_money)]
 """An amount in yuan (元), never a float."""
 
 
+class DocDate(dt.date):
+    """A date that remembers whether a day was written (2018-07 has none: print 2018年7月)."""
+
+    has_day = True
+
+
 def _to_month(value: Any) -> dt.date:
     """Return a date from 2018-07-01, "2018-07", "2018年7月" or "2018年7月1日"."""
     if isinstance(value, dt.datetime):
@@ -62,9 +68,11 @@ def _to_month(value: Any) -> dt.date:
         raise ValueError(f"“{value}”不是日期，请写成 2018-07-01、2018-07 或 2018年7月")
     year, month, day = int(m[1]), int(m[2]), int(m[3] or 1)
     try:
-        return dt.date(year, month, day)
+        date = DocDate(year, month, day)
     except ValueError:
         raise ValueError(f"日期不存在：“{value}”") from None
+    date.has_day = m[3] is not None
+    return date
 
 
 Date = Annotated[dt.date, BeforeValidator(_to_month)]

@@ -14,6 +14,8 @@ from fupin_docs.model import Household, Project
 from fupin_docs.validate import to_model
 
 YAML_SUFFIXES = (".yaml", ".yml")
+#: YAML files in a project folder that are not school data (read by their own loaders)
+NOT_PROJECT_DATA = ("policies.yaml", "policies.yml", "pack.yaml")
 
 
 @dataclass
@@ -38,7 +40,8 @@ def project_files(path: Path) -> list[Path]:
     if not path.is_dir():
         raise FupinError(tr(f"找不到项目：{path}（应是一个文件夹或 YAML 文件）",
                             f"project not found: {path} (a folder or YAML file)"))
-    files = sorted(p for p in path.iterdir() if p.suffix.lower() in YAML_SUFFIXES and p.is_file())
+    files = sorted(p for p in path.iterdir() if p.suffix.lower() in YAML_SUFFIXES and p.is_file()
+                   and p.name.lower() not in NOT_PROJECT_DATA)
     if not files:
         raise FupinError(tr(f"文件夹 {path} 里没有 .yaml 文件。可以用 “fupin-docs init {path}” 新建项目",
                             f"no .yaml files in {path}; try 'fupin-docs init {path}'"))

@@ -44,6 +44,7 @@ class Staging:
         self.target = Path(target).absolute()
         self.root: Path | None = None
         self.written: dict[str, str] = {}  # relative path -> sha256
+        self._folded: set[str] = set()
 
     def __enter__(self) -> Staging:
         ensure_replaceable(self.target)
@@ -55,18 +56,15 @@ class Staging:
     def write(self, rel: str, data: bytes) -> None:
         """Write one output; two records may never claim the same path."""
         assert self.root is not None
-        if rel in self.written:
-            raise FupinError(tr(f"两份文件要写到同一个位置：{rel}", f"two outputs share {rel}"))
-        self.written[rel] = sha256(data)
-        path = self.root / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(data)
+        self.adopt(rel, write_into(self.root, rel, data))
 
     def adopt(self, rel: str, digest: str) -> None:
-        """Record a file a worker process wrote into the staging folder itself."""
-        if rel in self.written:
+        """Record a file written into the staging folder (by a worker process, say)."""
+        # Windows and macOS ignore case: H01 and h01 would be one file there
+        if rel in self.written or rel.casefold() in self._folded:
             raise FupinError(tr(f"两份文件要写到同一个位置：{rel}", f"two outputs share {rel}"))
         self.written[rel] = digest
+        self._folded.add(rel.casefold())
 
     def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None,
                  tb: TracebackType | None) -> None:
@@ -82,6 +80,14 @@ class Staging:
         os.replace(self.root, self.target)
         if old is not None:
             shutil.rmtree(old, ignore_errors=True)
+
+
+def write_into(root: Path, rel: str, data: bytes) -> str:
+    """Write `data` at `root`/`rel` inside a staging folder; return its sha256."""
+    path = root / rel
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
+    return sha256(data)
 
 
 def ensure_replaceable(target: Path) -> None:

@@ -1,0 +1,112 @@
+"""Render the per-household documents in parallel, one unit (village, 连队) per task."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from fupin_docs import documents
+from fupin_docs.render.docx import CompiledDocx
+from fupin_docs.render.merge import merge_records
+from fupin_docs.render.text import CompiledText
+from fupin_docs.templates import TemplateSet, make_env
+from fupin_docs.writer import safe_name, write_into
+
+MERGED = "合并打印"
+
+
+@dataclass(frozen=True)
+class UnitJob:
+    """One unit's households: (file stem, context) pairs, rendered by one worker."""
+
+    unit: str
+    records: tuple[tuple[str, dict[str, Any]], ...]
+
+
+@dataclass(frozen=True)
+class Setup:
+    """What each worker needs to compile the templates once."""
+
+    template_dirs: tuple[Path, ...]
+    keys: tuple[str, ...]
+    root: Path
+
+
+class _Renderer:
+    """The compiled templates of one process."""
+
+    def __init__(self, setup: Setup):
+        templates = TemplateSet(list(setup.template_dirs))
+        word_env = make_env(autoescape=True)
+        text_env = make_env(autoescape=False, loader=templates.text_loader())
+        self.root = setup.root
+        self.docs = []
+        for key in setup.keys:
+            doc = documents.BY_KEY[key]
+            path = templates.resolve(f"docx/{doc.template}.docx")
+            templates.resolve(f"text/{doc.template}.txt")
+            self.docs.append((doc, CompiledDocx(path, word_env, path.name),
+                              CompiledText(text_env, f"{doc.template}.txt")))
+
+    def run(self, job: UnitJob) -> list[tuple[str, str]]:
+        """Render and write every document of one unit; return (path, sha256) per file."""
+        written = []
+        for doc, word, text in self.docs:
+            for stem, ctx in job.records:
+                for rel, data in ((f"{doc.folder}/{stem}.docx", word.render(ctx)),
+                                  (f"{doc.folder}/{stem}.txt", text.render(ctx))):
+                    written.append((rel, write_into(self.root, rel, data)))
+            merged = merge_records(word, (ctx for _, ctx in job.records), per_page=doc.per_page)
+            rel = f"{doc.folder}/{MERGED}/{safe_name(job.unit)}.docx"
+            written.append((rel, write_into(self.root, rel, merged)))
+        return written
+
+
+_worker: _Renderer | None = None
+
+
+def _init(setup: Setup) -> None:
+    global _worker
+    _worker = _Renderer(setup)
+
+
+def _run(job: UnitJob) -> list[tuple[str, str]]:
+    assert _worker is not None
+    return _worker.run(job)
+
+
+def render_units(jobs: Iterable[UnitJob], setup: Setup, *, jobs_count: int | None,
+                 total: int, progress: Callable[[int], None] | None = None
+                 ) -> Iterator[tuple[str, str]]:
+    """Yield (path, sha256) of every file written, rendering units on `jobs_count` processes."""
+    workers = jobs_count or os.cpu_count() or 1
+    if workers == 1 or total < 50:  # a pool costs more than it saves on a small school
+        renderer = _Renderer(setup)
+        for job in jobs:
+            yield from renderer.run(job)
+            if progress:
+                progress(len(job.records))
+        return
+    with ProcessPoolExecutor(workers, initializer=_init, initargs=(setup,)) as pool:
+        for job, result in zip_jobs(jobs, pool):
+            yield from result
+            if progress:
+                progress(len(job.records))
+
+
+def zip_jobs(jobs: Iterable[UnitJob], pool: ProcessPoolExecutor
+             ) -> Iterator[tuple[UnitJob, list[tuple[str, str]]]]:
+    """Yield each job with its result, keeping at most a few jobs in flight (flat memory)."""
+    pending: list[tuple[UnitJob, Any]] = []
+    limit = 2 * (pool._max_workers or 1)  # noqa: SLF001 — the pool's size, to bound the queue
+    for job in jobs:
+        pending.append((job, pool.submit(_run, job)))
+        if len(pending) >= limit:
+            first, future = pending.pop(0)
+            yield first, future.result()
+    for job, future in pending:
+        yield job, future.result()

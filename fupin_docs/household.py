@@ -1,0 +1,116 @@
+"""Per-household template data: children, entitlements and totals, paired teacher, file names."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+from typing import Any, Iterator
+
+from fupin_docs import policy
+from fupin_docs.cnformat import grade_name, mask_id, mask_phone, yuan
+from fupin_docs.context import base_context, teacher_data
+from fupin_docs.model import Child, Household, Stage
+from fupin_docs.policy import PolicyTable
+from fupin_docs.project import LoadedProject
+from fupin_docs.stats import Stats
+from fupin_docs.writer import safe_name
+
+POLICY_FILE = "policies.yaml"
+
+
+def policy_table(loaded: LoadedProject) -> PolicyTable:
+    """Return the project's own policy table (policies.yaml beside its YAML), else the default."""
+    own = loaded.root / POLICY_FILE
+    if own.is_file():
+        return policy.load_policy_table(own, POLICY_FILE)
+    return policy.load_policy_table(policy.default_policy_path(), POLICY_FILE)
+
+
+def stage_text(child: Child) -> str:
+    """Return e.g. 小学三年级, 初中八年级, 学前 or 未入学."""
+    if child.grade and child.stage not in (Stage.preschool, Stage.none):
+        return f"{child.stage.value}{grade_name(child.grade)}"
+    return child.stage.value
+
+
+def _entitlement_data(e: policy.Entitlement) -> dict[str, Any]:
+    item = e.item
+    standard = f"{yuan(item.amount)}/{item.per}" if item.per != "一次性" else f"一次性{yuan(item.amount)}"
+    return {"id": item.id, "name": item.name, "kind": item.kind, "per": item.per,
+            "amount": item.amount, "yearly": e.yearly, "counted": e.counted,
+            "waives": e.waived, "source": item.source or "", "standard": standard,
+            "conditions": policy.conditions_text(item)}
+
+
+class HouseholdContexts:
+    """Build the context of each household's documents; school-wide parts are made once."""
+
+    def __init__(self, loaded: LoadedProject, stats: Stats, table: PolicyTable):
+        self.loaded, self.stats, self.table = loaded, stats, table
+        self.base = base_context(loaded, stats)
+        self.base["policy"] = {"name": table.name, "year": table.year}
+        self.units = {u.id: u.name for u in loaded.project.units}
+
+    def context(self, household: Household) -> dict[str, Any]:
+        """Return everything the letter, notice and card of `household` need."""
+        children = []
+        total = Decimal(0)
+        future: dict[str, list[str]] = {}
+        for i, child in enumerate(household.children):
+            ents = policy.child_entitlements(self.table, child)
+            sub = sum((e.yearly for e in ents if e.counted), Decimal(0))
+            total += sub
+            for stage, items in policy.future_stages(self.table, child):
+                names = future.setdefault(stage, [])
+                names += [it.name for it in items if it.name not in names]
+            children.append({
+                "id": household.child_id(i), "name": child.name, "gender": child.gender,
+                "stage": child.stage.value, "grade": child.grade, "stage_text": stage_text(child),
+                "class_name": child.class_name or "", "school": child.school or "",
+                "boarding": child.boarding, "id_masked": mask_id(child.id_number or ""),
+                "entitlements": [_entitlement_data(e) for e in ents], "yearly_total": sub,
+            })
+        rows = [{"child": c["name"], "stage_text": c["stage_text"], "name": e["name"],
+                 "standard": e["standard"], "source": e["source"],
+                 "yearly_text": (yuan(e["yearly"]) if e["counted"] and e["yearly"] else
+                                 "可申请" if e["kind"] == "贷款" else "免" + e["waives"])}
+                for c in children for e in c["entitlements"]]
+        rows += [{"child": c["name"], "stage_text": c["stage_text"], "name": "暂无适用项目",
+                  "standard": "", "source": "", "yearly_text": ""}
+                 for c in children if not c["entitlements"]]
+        teacher = self.stats.household_teacher.get(household.id)
+        ctx = dict(self.base)
+        ctx.update({
+            "household": {
+                "id": household.id, "head": household.head, "unit": self.units[household.unit],
+                "address": household.address or "", "members": household.members,
+                "cause": household.cause or "",
+                "phone_masked": mask_phone(household.phone or ""),
+                "id_masked": mask_id(household.id_number or ""),
+            },
+            "children": children,
+            "rows": rows,
+            "has_loans": any(r["yearly_text"] == "可申请" for r in rows),
+            "yearly_total": total,
+            "future": [{"stage": stage, "names": names} for stage, names in future.items()],
+            "teacher": teacher_data(teacher) if teacher else None,
+        })
+        return ctx
+
+    def __iter__(self) -> Iterator[tuple[Household, dict[str, Any]]]:
+        for household in self.loaded.project.households:
+            yield household, self.context(household)
+
+
+def file_stem(household: Household, unit_name: str) -> str:
+    """Return the per-household file name: unit, household id and head, safe on Windows.
+
+    The household id is unique in a project, so two heads with the same name never collide.
+    """
+    return "_".join([safe_name(unit_name, 30), safe_name(household.id, 30),
+                     safe_name(household.head, 30)])
+
+
+def unit_folder(unit_name: str) -> Path:
+    """Return the folder name used for one unit's merged print file."""
+    return Path(safe_name(unit_name))

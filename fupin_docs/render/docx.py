@@ -1,0 +1,322 @@
+"""Compiled docxtpl templates: preprocess and compile once, then render many contexts fast."""
+
+from __future__ import annotations
+
+import html
+import re
+import zipfile
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+import jinja2
+from docxtpl import DocxTemplate
+from jinja2.exceptions import SecurityError, TemplateSyntaxError, UndefinedError
+from lxml import etree
+
+from fupin_docs.errors import FupinError, TemplateProblem
+from fupin_docs.i18n import tr
+from fupin_docs.render.fastzip import Member, inflate, read_members, write_zip
+
+XML_DECLARATION = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+DOCUMENT = "word/document.xml"
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_W_SECTPR = f"{_W}sectPr"
+_W_BODY = f"{_W}body"
+_QUOTES = str.maketrans("“”‘’", "\"\"''")
+# Parts docxtpl renders besides the body (it finds headers/footers through the relationships;
+# Word always names them like this).
+_EXTRA_PART = re.compile(r"word/(?:header\d*|footer\d*|footnotes)\.xml")
+_HAS_TAGS = re.compile(r"\{[{%#]|\{_[{%]|[}%]_\}")
+_LINE_SPLIT = re.compile(r"<w:p([ >])")
+_LISTING_CHARS = re.compile(r"[\t\n\a\f]")
+# The same paragraph pattern docxtpl's resolve_listing uses, so running it per paragraph
+# gives exactly what running it on the whole part gives.
+_PARAGRAPH = re.compile(r"<w:p(?: [^>]*)?>.*?</w:p>", re.DOTALL)
+DOCPR_ID = re.compile(r'(<wp:docPr\b[^>]*?\bid=")(\d+)(")')
+_TABLE_LOOP = re.compile(r"\{[%{]-?\s*(?:tc\s|hm\s*%|colspan\s)")
+_TAG = re.compile(r"<[^>]+>")
+# python-docx parses parts this way before docxtpl serializes them; doing the same keeps the
+# Jinja source (entities, whitespace) identical to what docxtpl compiles.
+_PARSER = etree.XMLParser(remove_blank_text=True, resolve_entities=False)
+
+
+@dataclass
+class _Part:
+    """One templated XML part: compiled Jinja template plus the constant text around it."""
+
+    name: str
+    label: str
+    source: str
+    original: str  # the part before preprocessing, to quote Word paragraphs in messages
+    template: jinja2.Template | None
+    prefix: str
+    suffix: str
+
+
+def renumber(pattern: re.Pattern[str], xml: str, start: int) -> tuple[str, int]:
+    """Return `xml` with every `pattern` id replaced by start, start+1, … and the next free id."""
+    counter = [start]
+
+    def repl(m: re.Match[str]) -> str:
+        value = counter[0]
+        counter[0] += 1
+        return f"{m.group(1)}{value}{m.group(3)}"
+
+    return pattern.sub(repl, xml), counter[0]
+
+
+def _split_body(xml: str) -> tuple[str, str, str]:
+    """Return (text up to and including <w:body>, body inner XML, text from </w:body> on)."""
+    m = re.search(r"<w:body\b[^>]*?(/?)>", xml)
+    if m is None:
+        raise ValueError("no w:body")
+    if m.group(1):
+        return xml[: m.start()] + "<w:body>", "", "</w:body>" + xml[m.end():]
+    end = xml.rindex("</w:body>")
+    return xml[: m.end()], xml[m.end(): end], xml[end:]
+
+
+def _resolve_listing(xml: str, listing: Callable[[str], str]) -> str:
+    """Return `xml` with docxtpl's resolve_listing applied to the paragraphs holding \\n, \\t,
+    \\a or \\f only; the result equals running it on the whole part.
+
+    Scanning for `_PARAGRAPH` may restart right after any "</w:p>" (no match can straddle one),
+    so each special character's paragraph is found without walking all the others.
+    """
+    out: list[str] = []
+    pos = anchor = 0  # anchor: a point where the paragraph scan can restart; out holds xml[:anchor]
+    while (char := _LISTING_CHARS.search(xml, pos)) is not None:
+        close = xml.rfind("</w:p>", anchor, char.start())
+        para = _PARAGRAPH.search(xml, anchor if close < 0 else close + 6)
+        if para is None or para.start() > char.start():
+            pos = char.end()  # not inside a paragraph: docxtpl leaves it alone too
+            continue
+        out.append(xml[anchor:para.start()])
+        out.append(listing(para.group(0)))
+        pos = anchor = para.end()
+    out.append(xml[anchor:])
+    return "".join(out)
+
+
+def _norm(text: str) -> str:
+    """Return `text` reduced to what survives docxtpl's preprocessing, for matching."""
+    text = re.sub(r"([{][%{#])-?\s*(?:p|tr|tc|r)\s", r"\1", text)
+    return re.sub(r"\s+", "", text.translate(_QUOTES))
+
+
+def _locate(original: str, source: str, lineno: int | None,
+            names: list[str]) -> tuple[int | None, str]:
+    """Return (1-based Word paragraph number, its text) for Jinja line `lineno`.
+
+    After preprocessing, a Jinja line is one paragraph plus any {%p %} tag paragraphs that
+    followed it, so the line's text is matched against the template's real paragraphs.
+    """
+    lines = source.splitlines()
+    if not lineno or not 0 < lineno <= len(lines):
+        return None, ""
+    key = _norm(html.unescape(_TAG.sub("", lines[lineno - 1])))
+    root = etree.fromstring(original)
+    paragraphs = ["".join(t.text or "" for t in p.iter(f"{_W}t")) for p in root.iter(f"{_W}p")]
+    found: list[int] = []
+    for i in range(max(lineno - 2, 0), len(paragraphs)):
+        norm = _norm(paragraphs[i])
+        if norm and norm in key:
+            found.append(i)
+        elif found:
+            break
+    if not found:
+        return (lineno - 1 if lineno > 1 else None), html.unescape(
+            _TAG.sub("", lines[lineno - 1])).strip()
+    best = next((i for i in found for n in names if n in paragraphs[i]), found[0])
+    return best + 1, paragraphs[best].strip()
+
+
+def _template_lineno(exc: BaseException) -> int | None:
+    """Return the template line of a render-time error, read from Jinja's rewritten traceback."""
+    lineno = getattr(exc, "lineno", None)
+    tb = exc.__traceback__
+    while tb is not None:
+        if tb.tb_frame.f_code.co_filename == "<template>":
+            lineno = tb.tb_lineno
+        tb = tb.tb_next
+    return lineno
+
+
+class CompiledDocx:
+    """A docxtpl template read and compiled once; each render only runs Jinja and zips.
+
+    Supported as in docxtpl: ``{{ }}``, ``{% %}``, ``{# #}``, ``{%p %}``, ``{%tr %}``,
+    ``{%r %}``/``{{r }}`` (RichText and Listing values work, they render through __html__),
+    ``{% vm %}``/``{% hm %}``/``{% colspan %}``/``{% cellbg %}``, ``{_{`` escapes, and ``\\n``
+    ``\\t`` ``\\a`` ``\\f`` in values (resolve_listing). Templated parts: word/document.xml,
+    headers, footers and footnotes. ``{%tc %}`` column loops work through docxtpl's fix_tables,
+    which re-parses the body on every render (slower path). ``wp:docPr`` ids are renumbered
+    from 1001 as docxtpl does. Not supported: InlineImage and Subdoc values (they need a
+    python-docx document), tags in document properties (docProps/core.xml is copied as is),
+    replace_pic/replace_media.
+    """
+
+    def __init__(self, path: Path, env: jinja2.Environment, name: str | None = None) -> None:
+        self.path = Path(path)
+        self.name = name or self.path.name
+        self.env = env
+        try:
+            self.members: list[Member] = read_members(self.path)
+        except (OSError, zipfile.BadZipFile, ValueError) as exc:
+            raise TemplateProblem(tr(f"模板 {self.name} 无法读取（不是有效的 .docx 文件）：{exc}",
+                                     f"template {self.name} cannot be read (not a valid .docx): "
+                                     f"{exc}")) from exc
+        # Only docxtpl's regex helpers (patch_xml, resolve_listing, fix_tables) are used; they
+        # do not touch the instance's document.
+        self._docxtpl = DocxTemplate(self.path)
+        self._parts: dict[str, _Part] = {}
+        self.body_prefix = ""
+        self.body_suffix = ""
+        self.final_sectpr = ""
+        self.body_static = ""
+        self._fix_tables = False
+        self.has_docpr = False
+        if not any(member.name == DOCUMENT for member in self.members):
+            raise TemplateProblem(tr(f"模板 {self.name} 缺少 word/document.xml",
+                                     f"template {self.name} has no word/document.xml"))
+        for member in self.members:
+            try:
+                if member.name == DOCUMENT:
+                    self._compile_document(inflate(member))
+                elif _EXTRA_PART.fullmatch(member.name):
+                    self._compile_part(member.name, inflate(member))
+            except (etree.XMLSyntaxError, ValueError) as exc:
+                raise TemplateProblem(tr(f"模板 {self.name} 的 {member.name} 已损坏：{exc}",
+                                         f"template {self.name}: {member.name} is damaged: "
+                                         f"{exc}")) from exc
+
+    @property
+    def templated_parts(self) -> tuple[str, ...]:
+        """Return the names of the zip parts that are rendered per context."""
+        return tuple(self._parts)
+
+    def _compile_document(self, raw: bytes) -> None:
+        """Return None; split document.xml into constant frame, final sectPr and body template."""
+        root = etree.fromstring(raw, _PARSER)
+        body = root.find(_W_BODY)
+        full = etree.tostring(root, encoding="unicode")
+        if body is not None and len(body) and body[-1].tag == _W_SECTPR:
+            body.remove(body[-1])
+        head, inner, tail = _split_body(etree.tostring(root, encoding="unicode"))
+        self.final_sectpr = full[len(head) + len(inner): len(full) - len(tail)]
+        self.body_prefix = XML_DECLARATION + head
+        self.body_suffix = tail
+        self.has_docpr = "<wp:docPr" in inner
+        self._fix_tables = bool(_TABLE_LOOP.search(_TAG.sub("", inner)))
+        part = self._compile(DOCUMENT, "", inner, full)
+        if part is None:
+            self.body_static = inner
+        else:
+            self._parts[DOCUMENT] = part
+
+    def _compile_part(self, name: str, raw: bytes) -> None:
+        """Return None; compile a header, footer or footnotes part that holds template tags."""
+        xml = etree.tostring(etree.fromstring(raw, _PARSER), encoding="unicode")
+        kind = name[5:].split(".")[0]
+        label = tr("页眉", "header") if kind.startswith("header") else (
+            tr("页脚", "footer") if kind.startswith("footer") else tr("脚注", "footnotes"))
+        part = self._compile(name, f"{label} {kind}", xml, xml)
+        if part is not None:
+            part.prefix = XML_DECLARATION
+            self._parts[name] = part
+
+    def _compile(self, name: str, label: str, xml: str, original: str) -> _Part | None:
+        """Return the compiled part, or None when `xml` holds no template tags."""
+        patched = self._docxtpl.patch_xml(xml)
+        if not _HAS_TAGS.search(patched):
+            return None
+        # Same line splitting as docxtpl's render_xml_part: one Jinja line per paragraph.
+        source = _LINE_SPLIT.sub(r"\n<w:p\1", patched)
+        part = _Part(name, label, source, original, None, "", "")
+        try:
+            part.template = self.env.from_string(source)
+        except TemplateSyntaxError as exc:
+            raise self._problem(part, exc, exc.lineno) from exc
+        return part
+
+    def _problem(self, part: _Part, exc: Exception, lineno: int | None) -> TemplateProblem:
+        """Return a TemplateProblem naming the template, the paragraph and its Word text."""
+        where = tr(f"模板 {self.name}", f"template {self.name}")
+        if part.label:
+            where += tr(f"（{part.label}）", f" ({part.label})")
+        detail = getattr(exc, "message", None) or str(exc)
+        # An undefined name picks the right paragraph among those sharing one Jinja line.
+        names = re.findall(r"'([^']+)'", detail) if isinstance(exc, UndefinedError) else []
+        number, text = _locate(part.original, part.source, lineno, names)
+        near = tr("开头附近", "near the start") if number is None else \
+            tr(f"第{number}段附近", f"near paragraph {number}")
+        if isinstance(exc, TemplateSyntaxError):
+            what = tr("有语法错误", "has a syntax error")
+            detail += tr("（请检查 {{ }}、{% %} 是否成对、是否写完整）",
+                         " (check that every {{ }} and {% %} is complete and closed)")
+        elif isinstance(exc, SecurityError):
+            what = tr("访问了不允许的内容（已被沙箱拦截）", "tried something the sandbox forbids")
+        elif isinstance(exc, UndefinedError):
+            what = tr("用到了数据中没有的变量", "uses a variable the data does not have")
+        else:
+            what = tr(f"渲染出错（{type(exc).__name__}）", f"failed to render ({type(exc).__name__})")
+        message = tr(f"{where} {near}{what}：{detail}", f"{where} {near} {what}: {detail}")
+        if text:
+            message += tr(f"  段落内容：“{text}”", f'  paragraph text: "{text}"')
+        return TemplateProblem(message)
+
+    def _render(self, part: _Part, context: Mapping) -> str:
+        """Return the rendered XML of `part` (without prefix/suffix), post-processed as docxtpl."""
+        assert part.template is not None
+        try:
+            xml = part.template.render(context)
+        except FupinError:
+            raise  # a filter already explained the problem
+        except Exception as exc:  # noqa: BLE001 - any template failure becomes a user message
+            raise self._problem(part, exc, _template_lineno(exc)) from exc
+        # Undo the line splitting (same effect as docxtpl's re.sub(r"\n<w:p([ >])", …)).
+        xml = xml.replace("\n<w:p ", "<w:p ").replace("\n<w:p>", "<w:p>")
+        if "{_" in xml or "_}" in xml:
+            xml = (xml.replace("{_{", "{{").replace("}_}", "}}")
+                   .replace("{_%", "{%").replace("%_}", "%}"))
+        if _LISTING_CHARS.search(xml):
+            xml = _resolve_listing(xml, self._docxtpl.resolve_listing)
+        return xml
+
+    def render_body(self, context: Mapping) -> str:
+        """Return the rendered inner XML of <w:body>, without the final w:sectPr."""
+        part = self._parts.get(DOCUMENT)
+        if part is None:
+            return self.body_static
+        body = self._render(part, context)
+        if self._fix_tables:
+            # Column loops change the cell count; docxtpl's fix_tables repairs w:tblGrid.
+            doc = self.body_prefix[len(XML_DECLARATION):] + body + self.final_sectpr
+            tree = self._docxtpl.fix_tables(doc + self.body_suffix)
+            _, inner, _ = _split_body(etree.tostring(tree, encoding="unicode"))
+            body = inner[: len(inner) - len(self.final_sectpr)] if self.final_sectpr else inner
+        if self.has_docpr:
+            body = renumber(DOCPR_ID, body, 1001)[0]
+        return body
+
+    def render_part(self, name: str, context: Mapping) -> str:
+        """Return the full rendered XML of a templated header, footer or footnotes part."""
+        part = self._parts[name]
+        return part.prefix + self._render(part, context) + part.suffix
+
+    def render(self, context: Mapping) -> bytes:
+        """Return the rendered .docx as bytes; untemplated parts are copied still compressed."""
+        replacements: dict[str, str] = {}
+        for name in self._parts:
+            if name == DOCUMENT:
+                replacements[name] = (self.body_prefix + self.render_body(context)
+                                      + self.final_sectpr + self.body_suffix)
+            else:
+                replacements[name] = self.render_part(name, context)
+        result = write_zip(self.members, replacements)
+        assert result is not None
+        return result
+
+
+__all__ = ["CompiledDocx", "DOCPR_ID", "DOCUMENT", "XML_DECLARATION", "renumber"]
