@@ -183,7 +183,8 @@ def test_column_loop_uses_docxtpl_table_fix(tmp_path, env):
     doc = Document()
     table = doc.add_table(rows=1, cols=3)
     cells = table.rows[0].cells
-    cells[0].text, cells[1].text, cells[2].text = "{%tc for x in cols %}", "{{ x }}", "{%tc endfor %}"
+    for cell, text in zip(cells, ["{%tc for x in cols %}", "{{ x }}", "{%tc endfor %}"]):
+        cell.text = text
     doc.save(tmp_path / "tc.docx")
     context = {"cols": ["一", "二", "三", "四"]}
     ours = CompiledDocx(tmp_path / "tc.docx", env).render(context)
