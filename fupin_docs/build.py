@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -11,8 +12,9 @@ from fupin_docs import __version__, documents
 from fupin_docs.check import check_project
 from fupin_docs.batch import Setup, UnitJob, render_units
 from fupin_docs.context import duty_context, report_context
-from fupin_docs.household import HouseholdContexts, file_stem, policy_table
-from fupin_docs.ledger import ledger_xlsx
+from fupin_docs.household import (HouseholdContexts, file_stem, policy_path, policy_table,
+                                  public_context)
+from fupin_docs.ledger import ledger_xlsx, public_xlsx
 from fupin_docs.errors import DataError, FupinError, Problem
 from fupin_docs.i18n import tr
 from fupin_docs.project import LoadedProject, load_project
@@ -35,8 +37,8 @@ class BuildOptions:
     pdf: bool = False
     strict: bool = False
     full_ids: bool = False
-    #: called with the number of households just finished
-    progress: Callable[[int], None] | None = None
+    #: called with (households just finished, households in all)
+    progress: Callable[[int, int], None] | None = None
 
 
 @dataclass
@@ -72,7 +74,8 @@ def build(project_path: Path, options: BuildOptions) -> BuildResult:
     keys = wanted(options)
     templates = TemplateSet.for_project(loaded.root)
     inputs = _input_digests(loaded, templates, keys)
-    settings = {"only": keys, "pdf": options.pdf, "full_ids": options.full_ids}
+    settings = {"only": keys, "pdf": options.pdf, "full_ids": options.full_ids,
+                "code": code_fingerprint()}
     previous = read_manifest(options.out_dir)
     if previous and _same_build(previous, inputs, settings, options.out_dir):
         return BuildResult(options.out_dir, previous["outputs"], warnings, unchanged=True)
@@ -88,27 +91,29 @@ def build(project_path: Path, options: BuildOptions) -> BuildResult:
                                word_env, staging)
         per_household = tuple(k for k in keys if documents.BY_KEY.get(k, documents.REPORT)
                               .per_household)
-        if per_household or "ledger" in keys:
+        if per_household or "ledger" in keys or "public" in keys:
             table = policy_table(loaded)
             contexts = HouseholdContexts(loaded, stats, table)
         if per_household:
             assert staging.root is not None
             setup = Setup(tuple(templates.dirs), per_household, staging.root)
             households = len(loaded.project.households)
+            report = options.progress
+            step = (lambda n: report(n, households)) if report else None
             for rel, digest in render_units(unit_jobs(loaded, contexts), setup,
                                             jobs_count=options.jobs, total=households,
-                                            progress=options.progress):
+                                            progress=step):
                 staging.adopt(rel, digest)
         if "ledger" in keys:
             staging.write("资助台账/资助台账.xlsx",
                           ledger_xlsx(loaded, contexts, full_ids=options.full_ids))
+        if "public" in keys:
+            ctx = public_context(contexts)
+            _render_school_doc(documents.PUBLIC, ctx, templates, text_env, word_env, staging)
+            staging.write(f"{documents.PUBLIC.folder}/{documents.PUBLIC.label}.xlsx",
+                          public_xlsx(ctx))
         if options.pdf:
-            from fupin_docs.pdf import convert_folder
-
-            assert staging.root is not None
-            docx_files = sorted(staging.root.glob("*/*.docx"))
-            for pdf in convert_folder(docx_files, staging.root / "PDF"):
-                staging.adopt(pdf.relative_to(staging.root).as_posix(), sha256(pdf.read_bytes()))
+            _convert_pdfs(staging)
         manifest = {"tool": f"fupin-docs {__version__}", "inputs": inputs, "settings": settings,
                     "outputs": dict(sorted(staging.written.items()))}
         staging.write(MANIFEST, manifest_bytes(manifest))
@@ -139,6 +144,29 @@ def _render_school_doc(doc: documents.DocType, ctx: dict, templates: TemplateSet
                   CompiledText(text_env, f"{doc.template}.txt").render(ctx))
 
 
+#: top folder of the PDFs; PDF/<folder>/<name>.pdf mirrors <folder>/<name>.docx
+PDF_DIR = "PDF"
+
+
+def _convert_pdfs(staging: Staging) -> None:
+    """Return once every .docx written so far has its PDF under PDF/, one LibreOffice run per folder.
+
+    The PDFs go into the staging folder like everything else, so a failed conversion leaves
+    the previous output untouched; each is recorded in the manifest.
+    """
+    from fupin_docs.pdf import convert_folder
+
+    assert staging.root is not None
+    by_folder: dict[str, list[Path]] = {}
+    for rel in sorted(staging.written):
+        folder, _, name = rel.rpartition("/")
+        if name.endswith(".docx"):
+            by_folder.setdefault(folder, []).append(staging.root / rel)
+    for folder, files in by_folder.items():
+        for made in convert_folder(files, staging.root / PDF_DIR / folder):
+            staging.adopt(made.relative_to(staging.root).as_posix(), sha256(made.read_bytes()))
+
+
 def _input_digests(loaded: LoadedProject, templates: TemplateSet, keys: list[str]) -> dict[str, str]:
     """Return sha256 per input file: the project's YAML and rosters and every template used."""
     digests = {}
@@ -146,7 +174,17 @@ def _input_digests(loaded: LoadedProject, templates: TemplateSet, keys: list[str
         digests[path.name] = sha256(path.read_bytes())
     for name, path in templates.listing().items():
         digests[f"templates/{name}"] = sha256(path.read_bytes())
+    policy = policy_path(loaded)
+    digests[f"policy:{policy.name}"] = sha256(policy.read_bytes())
     return dict(sorted(digests.items()))
+
+
+def code_fingerprint() -> str:
+    """Return a hash of the package's own code, so a changed install never reuses old output."""
+    digest = hashlib.sha256()
+    for path in sorted(Path(__file__).parent.rglob("*.py")):
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
 
 
 def _same_build(previous: dict, inputs: dict, settings: dict, out_dir: Path) -> bool:

@@ -21,7 +21,24 @@ def warn(message: str, loaded: LoadedProject, path: tuple, also: tuple | None = 
 def check_project(loaded: LoadedProject, stats: Stats) -> list[Problem]:
     """Return every mismatch and risk found in a loaded project, as warnings."""
     return [*_figures(loaded, stats), *_units(loaded, stats), *_pairings(loaded, stats),
-            *_people(loaded, stats)]
+            *_people(loaded, stats), *_policies(loaded)]
+
+
+def _policies(loaded: LoadedProject) -> Iterator[Problem]:
+    """Yield children at school whose stage or grade no item of the policy table covers."""
+    from fupin_docs.household import policy_table
+    from fupin_docs.policy import unmatched
+
+    table = policy_table(loaded)
+    for hi, ci in unmatched(table, loaded.project):
+        h = loaded.project.households[hi]
+        c = h.children[ci]
+        grade = f"{c.grade}年级" if c.grade else ""
+        yield warn(tr(f"{c.name}（{h.head}户，{c.stage.value}{grade}）在资助政策表“{table.name}”中"
+                      f"没有对应的项目", f"{c.name} ({c.stage.value} {grade}) matches no item "
+                      f"of the policy table"), loaded, ("households", hi, "children", ci, "stage"),
+                   hint=tr("核对学段、年级，或在 policies.yaml 中补充该学段的资助项目",
+                           "check stage and grade, or add items to policies.yaml"))
 
 
 def _figures(loaded: LoadedProject, stats: Stats) -> Iterator[Problem]:

@@ -40,6 +40,24 @@ def say(message: str) -> None:
         click.echo(message)
 
 
+class ProgressBar:
+    """A progress bar over households, shown only on an interactive terminal."""
+
+    def __init__(self) -> None:
+        self.bar = None
+
+    def update(self, done: int, total: int) -> None:
+        if self.bar is None:
+            self.bar = click.progressbar(length=total, label=tr("生成每户文件", "households"),
+                                         file=sys.stderr)
+            self.bar.__enter__()
+        self.bar.update(done)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(None, None, None)
+
+
 def show_problems(problems: list, *, err: bool = True) -> None:
     """Print each problem (warnings included) in full."""
     for p in problems:
@@ -82,7 +100,13 @@ def build(project: Path, out_dir: Path | None, only: str | None, jobs: int | Non
     options = BuildOptions(out_dir=out_dir or Path("build"),
                            only=tuple(k.strip() for k in only.split(",") if k.strip()) if only else (),
                            jobs=jobs, pdf=pdf, strict=strict, full_ids=full_ids)
-    result = run_build(project, options)
+    bar = ProgressBar() if not Ctx.quiet and sys.stderr.isatty() else None
+    options.progress = bar.update if bar else None
+    try:
+        result = run_build(project, options)
+    finally:
+        if bar:
+            bar.close()
     if result.warnings and not Ctx.quiet:
         show_problems(result.warnings)
     if result.unchanged:

@@ -31,8 +31,9 @@ LETTER = DocType("letter", "致家长的一封信", "letter", per_household=True
 NOTICE = DocType("notice", "政策告知单", "notice", per_household=True)
 CARD = DocType("card", "联系卡", "card", per_household=True, per_page=2)
 DUTY = DocType("duty", "责任一览表", "duty")
+PUBLIC = DocType("public", "公示名单", "public")
 
-ALL = (REPORT, LETTER, NOTICE, CARD, DUTY)
+ALL = (REPORT, LETTER, NOTICE, CARD, DUTY, PUBLIC)
 BY_KEY = {d.key: d for d in ALL}
 #: documents that are not rendered from a Word/text template pair
 EXTRA_KEYS = ("ledger",)

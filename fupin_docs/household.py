@@ -18,12 +18,17 @@ from fupin_docs.writer import safe_name
 POLICY_FILE = "policies.yaml"
 
 
-def policy_table(loaded: LoadedProject) -> PolicyTable:
-    """Return the project's own policy table (policies.yaml beside its YAML), else the default."""
+def policy_path(loaded: LoadedProject) -> Path:
+    """Return the policy table in force: the project's policies.yaml, else the built-in one."""
     own = loaded.root / POLICY_FILE
-    if own.is_file():
-        return policy.load_policy_table(own, POLICY_FILE)
-    return policy.load_policy_table(policy.default_policy_path(), POLICY_FILE)
+    return own if own.is_file() else policy.default_policy_path()
+
+
+def policy_table(loaded: LoadedProject) -> PolicyTable:
+    """Return the policy table in force, validated."""
+    path = policy_path(loaded)
+    return policy.load_policy_table(path, POLICY_FILE if path.parent == loaded.root else
+                                    f"{path.parent.name}/{path.name}")
 
 
 def stage_text(child: Child) -> str:
@@ -114,3 +119,20 @@ def file_stem(household: Household, unit_name: str) -> str:
 def unit_folder(unit_name: str) -> Path:
     """Return the folder name used for one unit's merged print file."""
     return Path(safe_name(unit_name))
+
+
+def public_context(contexts: HouseholdContexts) -> dict[str, Any]:
+    """Return the public list (公示名单): one row per child, ID masked, grouped by unit."""
+    ctx = dict(contexts.base)
+    rows = []
+    total = Decimal(0)
+    for household, hctx in contexts:
+        for child in hctx["children"]:
+            items = [e["name"] for e in child["entitlements"] if e["kind"] != "贷款"]
+            rows.append({"unit": hctx["household"]["unit"], "head": household.head,
+                         "name": child["name"], "stage_text": child["stage_text"],
+                         "id_masked": child["id_masked"], "items": "、".join(items),
+                         "amount": child["yearly_total"]})
+            total += child["yearly_total"]
+    ctx.update({"public_rows": rows, "public_total": total})
+    return ctx

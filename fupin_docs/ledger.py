@@ -79,6 +79,30 @@ def ledger_xlsx(loaded: LoadedProject, contexts: HouseholdContexts, *, full_ids:
         for cell in sheet[last]:
             cell.font = _HEAD_FONT
         sheet.cell(last, col).number_format = MONEY
+    return _save(wb)
+
+
+PUBLIC = [("序号", 6), ("所在村/连队", 12), ("户主", 10), ("学生", 10), ("学段年级", 14),
+          ("身份证号", 21), ("资助项目", 40), ("每学年金额（元）", 16)]
+
+
+def public_xlsx(ctx: dict[str, Any]) -> bytes:
+    """Return the public list (公示名单) as a workbook: masked IDs, amounts, one row per child."""
+    wb = Workbook()
+    sheet = wb.active
+    sheet.title = "公示名单"
+    _header(sheet, PUBLIC)
+    for i, r in enumerate(ctx["public_rows"], start=1):
+        sheet.append([i, r["unit"], r["head"], r["name"], r["stage_text"], r["id_masked"],
+                      r["items"], r["amount"]])
+    _finish(sheet, len(PUBLIC), money_col=8)
+    sheet.append([None] * 6 + ["合计", ctx["public_total"]])
+    sheet.cell(sheet.max_row, 8).number_format = MONEY
+    return _save(wb)
+
+
+def _save(wb: Workbook) -> bytes:
+    """Return the workbook's bytes with fixed timestamps, inside and on the zip members."""
     stamp = build_date()
     wb.properties.creator = "fupin-docs"
     wb.properties.created = wb.properties.modified = stamp

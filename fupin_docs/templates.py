@@ -63,13 +63,22 @@ class TemplateSet:
         return jinja2.FileSystemLoader([str(d / "text") for d in self.dirs if (d / "text").is_dir()])
 
 
+class FupinEnvironment(SandboxedEnvironment):
+    """The sandbox, with one change: ``row.items`` means the key "items", not dict.items."""
+
+    def getattr(self, obj: object, attribute: str) -> object:
+        if isinstance(obj, dict) and attribute in obj:
+            return obj[attribute]
+        return super().getattr(obj, attribute)
+
+
 def make_env(*, autoescape: bool, loader: jinja2.BaseLoader | None = None) -> SandboxedEnvironment:
     """Return the sandboxed environment every template renders in.
 
     Missing variables are errors (a blank in a printed notice is worse than a stop); Word
     templates autoescape so that ``&`` or ``<`` in a name cannot corrupt the XML.
     """
-    env = SandboxedEnvironment(
+    env = FupinEnvironment(
         undefined=jinja2.StrictUndefined,
         autoescape=autoescape,
         loader=loader,

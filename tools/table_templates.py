@@ -88,4 +88,22 @@ def duty():
     return doc
 
 
-TABLE_TEMPLATES: dict[str, Callable] = {"notice": notice, "card": card, "duty": duty}
+def public():
+    """Return the 资助公示名单 template: one row per child, ID numbers masked."""
+    doc = gongwen.new_document(page_numbers=False)
+    gongwen.add_title(doc, "{{ school.short_name }}建档立卡贫困家庭学生资助公示名单", blank_after=False)
+    gongwen.add_body(doc, "根据资助政策公开、金额公开、资助对象公开的要求，现将本校建档立卡贫困家庭学生享受资助"
+                          "情况公示如下。公示期七天，如有异议，请向学校反映（电话：{{ school.phone or \"（未填写）\" }}）。")
+    _loop_table(doc, ["序号", "所在地", "户主", "学生", "学段年级", "身份证号", "资助项目", "每学年"],
+                "r in public_rows",
+                ["{{ loop.index }}", "{{ r.unit }}", "{{ r.head }}", "{{ r.name }}", "{{ r.stage_text }}",
+                 "{{ r.id_masked or \"—\" }}", "{{ r.items or \"—\" }}", "{{ r.amount | yuan }}"],
+                [10, 16, 16, 16, 20, 30, 30, 18])
+    gongwen.add_body(doc, "合计：{{ public_rows | length }}人，每学年{{ public_total | yuan }}。")
+    gongwen.add_plain(doc, "{{ school.signing_unit }}　{{ school.date_text }}").alignment = \
+        WD_ALIGN_PARAGRAPH.RIGHT
+    return doc
+
+
+TABLE_TEMPLATES: dict[str, Callable] = {"notice": notice, "card": card, "duty": duty,
+                                        "public": public}
