@@ -12,8 +12,7 @@ from fupin_docs import __version__, documents
 from fupin_docs.check import check_project
 from fupin_docs.batch import Setup, UnitJob, render_units
 from fupin_docs.context import duty_context, report_context
-from fupin_docs.household import (HouseholdContexts, file_stem, policy_path, policy_table,
-                                  public_context)
+from fupin_docs.household import HouseholdContexts, file_stem, public_context
 from fupin_docs.ledger import ledger_xlsx, public_xlsx
 from fupin_docs.errors import DataError, FupinError, Problem
 from fupin_docs.i18n import tr
@@ -21,6 +20,7 @@ from fupin_docs.project import LoadedProject, load_project
 from fupin_docs.render.docx import CompiledDocx
 from fupin_docs.render.text import CompiledText
 from fupin_docs.stats import Stats
+from fupin_docs.resources import Resources, resources_for
 from fupin_docs.templates import TemplateSet, make_env
 from fupin_docs.writer import MANIFEST, Staging, manifest_bytes, read_manifest, sha256
 
@@ -39,6 +39,8 @@ class BuildOptions:
     full_ids: bool = False
     #: called with (households just finished, households in all)
     progress: Callable[[int, int], None] | None = None
+    #: a template pack given on the command line, instead of the project's own
+    pack: str | None = None
 
 
 @dataclass
@@ -68,12 +70,13 @@ def build(project_path: Path, options: BuildOptions) -> BuildResult:
     """Load, check and render a project; replace the output folder only when all succeeded."""
     loaded = load_project(project_path)
     stats = Stats(loaded.project)
-    warnings = loaded.warnings + check_project(loaded, stats)
+    res = resources_for(loaded, options.pack)
+    warnings = loaded.warnings + check_project(loaded, stats, res.policy)
     if options.strict and warnings:
         raise DataError([Problem(w.message, w.where, w.hint, "error", w.also) for w in warnings])
     keys = wanted(options)
-    templates = TemplateSet.for_project(loaded.root)
-    inputs = _input_digests(loaded, templates, keys)
+    templates = res.templates
+    inputs = _input_digests(loaded, res)
     settings = {"only": keys, "pdf": options.pdf, "full_ids": options.full_ids,
                 "code": code_fingerprint()}
     previous = read_manifest(options.out_dir)
@@ -84,16 +87,15 @@ def build(project_path: Path, options: BuildOptions) -> BuildResult:
         text_env = make_env(autoescape=False, loader=templates.text_loader())
         word_env = make_env(autoescape=True)
         if "report" in keys:
-            ctx = report_context(loaded, stats, text_env)
+            ctx = report_context(loaded, stats, text_env, res.boilerplate)
             _render_school_doc(documents.REPORT, ctx, templates, text_env, word_env, staging)
         if "duty" in keys:
-            _render_school_doc(documents.DUTY, duty_context(loaded, stats), templates, text_env,
-                               word_env, staging)
+            _render_school_doc(documents.DUTY, duty_context(loaded, stats, res.boilerplate),
+                               templates, text_env, word_env, staging)
         per_household = tuple(k for k in keys if documents.BY_KEY.get(k, documents.REPORT)
                               .per_household)
         if per_household or "ledger" in keys or "public" in keys:
-            table = policy_table(loaded)
-            contexts = HouseholdContexts(loaded, stats, table)
+            contexts = HouseholdContexts(loaded, stats, res.policy, res.boilerplate)
         if per_household:
             assert staging.root is not None
             setup = Setup(tuple(templates.dirs), per_household, staging.root)
@@ -149,7 +151,7 @@ PDF_DIR = "PDF"
 
 
 def _convert_pdfs(staging: Staging) -> None:
-    """Return once every .docx written so far has its PDF under PDF/, one LibreOffice run per folder.
+    """Return once each .docx written so far has its PDF under PDF/: one LibreOffice run a folder.
 
     The PDFs go into the staging folder like everything else, so a failed conversion leaves
     the previous output untouched; each is recorded in the manifest.
@@ -167,16 +169,24 @@ def _convert_pdfs(staging: Staging) -> None:
             staging.adopt(made.relative_to(staging.root).as_posix(), sha256(made.read_bytes()))
 
 
-def _input_digests(loaded: LoadedProject, templates: TemplateSet, keys: list[str]) -> dict[str, str]:
-    """Return sha256 per input file: the project's YAML and rosters and every template used."""
+def _input_digests(loaded: LoadedProject, res: Resources) -> dict[str, str]:
+    """Return sha256 per input: the project's YAML and rosters, packs, policy table, templates."""
     digests = {}
     for path in loaded.inputs:
-        digests[path.name] = sha256(path.read_bytes())
-    for name, path in templates.listing().items():
+        digests[_input_name(path, loaded.root)] = sha256(path.read_bytes())
+    for path in res.input_files():
+        digests[_input_name(path, loaded.root)] = sha256(path.read_bytes())
+    for name, path in res.templates.listing().items():
         digests[f"templates/{name}"] = sha256(path.read_bytes())
-    policy = policy_path(loaded)
-    digests[f"policy:{policy.name}"] = sha256(policy.read_bytes())
     return dict(sorted(digests.items()))
+
+
+def _input_name(path: Path, root: Path) -> str:
+    """Return how an input is named in the manifest: relative to the project when inside it."""
+    try:
+        return path.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return f"{path.parent.name}/{path.name}"
 
 
 def code_fingerprint() -> str:
@@ -199,7 +209,8 @@ def _same_build(previous: dict, inputs: dict, settings: dict, out_dir: Path) -> 
     return True
 
 
-def check(project_path: Path) -> tuple[LoadedProject, list[Problem]]:
+def check(project_path: Path, pack: str | None = None) -> tuple[LoadedProject, list[Problem]]:
     """Return the loaded project and every warning `fupin-docs check` reports."""
     loaded = load_project(project_path)
-    return loaded, loaded.warnings + check_project(loaded, Stats(loaded.project))
+    res = resources_for(loaded, pack)
+    return loaded, loaded.warnings + check_project(loaded, Stats(loaded.project), res.policy)

@@ -7,6 +7,7 @@ from typing import Iterator
 from fupin_docs import idcheck
 from fupin_docs.errors import Problem
 from fupin_docs.i18n import tr
+from fupin_docs.policy import PolicyTable, unmatched
 from fupin_docs.project import LoadedProject
 from fupin_docs.stats import Stats
 
@@ -18,18 +19,14 @@ def warn(message: str, loaded: LoadedProject, path: tuple, also: tuple | None = 
                    loaded.where(*also) if also else None)
 
 
-def check_project(loaded: LoadedProject, stats: Stats) -> list[Problem]:
+def check_project(loaded: LoadedProject, stats: Stats, table: PolicyTable) -> list[Problem]:
     """Return every mismatch and risk found in a loaded project, as warnings."""
     return [*_figures(loaded, stats), *_units(loaded, stats), *_pairings(loaded, stats),
-            *_people(loaded, stats), *_policies(loaded)]
+            *_people(loaded, stats), *_policies(loaded, table)]
 
 
-def _policies(loaded: LoadedProject) -> Iterator[Problem]:
+def _policies(loaded: LoadedProject, table: PolicyTable) -> Iterator[Problem]:
     """Yield children at school whose stage or grade no item of the policy table covers."""
-    from fupin_docs.household import policy_table
-    from fupin_docs.policy import unmatched
-
-    table = policy_table(loaded)
     for hi, ci in unmatched(table, loaded.project):
         h = loaded.project.households[hi]
         c = h.children[ci]
@@ -100,7 +97,7 @@ def _units(loaded: LoadedProject, stats: Stats) -> Iterator[Problem]:
                                 ("unit_people", stats.unit_people, "人口")):
         stated = getattr(f, key)
         if stated is not None and counted is not None and stated != counted:
-            yield warn(tr(f"各{loaded.project.school.unit_word}{label}合计 {counted}，"
+            yield warn(tr(f"各{loaded.project.school.unit_word or '单位'}{label}合计 {counted}，"
                           f"与写明的总{label} {stated} 不符",
                           f"units add up to {counted}, but {key} says {stated}"),
                        loaded, ("figures", key), ("units",))
@@ -110,7 +107,7 @@ def _units(loaded: LoadedProject, stats: Stats) -> Iterator[Problem]:
     for i, unit in enumerate(loaded.project.units):
         if unit.households is not None and registered.get(unit.id, 0) > unit.households:
             yield warn(tr(f"{unit.name}：建档立卡户 {registered[unit.id]} 户，多于该"
-                          f"{loaded.project.school.unit_word}总户数 {unit.households} 户",
+                          f"{loaded.project.school.unit_word or ''}总户数 {unit.households} 户",
                           f"{unit.name}: {registered[unit.id]} registered households exceed "
                           f"its {unit.households} households"),
                        loaded, ("units", i, "households"))

@@ -89,17 +89,22 @@ def main(lang: str | None, quiet: bool, verbose: bool) -> None:
                       "build a subset, e.g. report,letter,notice"))
 @click.option("-j", "--jobs", type=click.IntRange(1, 64), default=None,
               help=tr("并行进程数（默认：全部CPU核）", "parallel processes (default: all cores)"))
-@click.option("--pdf", is_flag=True, help=tr("同时用 LibreOffice 转成 PDF", "also make PDFs"))
+@click.option("--pdf", is_flag=True,
+              help=tr("同时用 LibreOffice 把各 Word 文件转成 PDF，放在输出文件夹的 PDF/ 下（目录结构相同）",
+                      "also convert every Word file to PDF, under PDF/ in the output folder"))
 @click.option("--strict", is_flag=True, help=tr("核对有警告时视为错误，不生成", "treat warnings as errors"))
+@click.option("--pack", default=None, metavar="PACK",
+              help=tr("改用指定的模板包（名称或路径），不用资料中 pack: 写的",
+                      "use this template pack instead of the project's own"))
 @click.option("--full-ids", is_flag=True,
               help=tr("台账中显示完整身份证号（仅内部留档用）", "show full ID numbers in the ledger"))
 def build(project: Path, out_dir: Path | None, only: str | None, jobs: int | None, pdf: bool,
-          strict: bool, full_ids: bool) -> None:
+          strict: bool, pack: str | None, full_ids: bool) -> None:
     from fupin_docs.build import BuildOptions, build as run_build
 
     options = BuildOptions(out_dir=out_dir or Path("build"),
                            only=tuple(k.strip() for k in only.split(",") if k.strip()) if only else (),
-                           jobs=jobs, pdf=pdf, strict=strict, full_ids=full_ids)
+                           jobs=jobs, pdf=pdf, strict=strict, full_ids=full_ids, pack=pack)
     bar = ProgressBar() if not Ctx.quiet and sys.stderr.isatty() else None
     options.progress = bar.update if bar else None
     try:
@@ -121,10 +126,12 @@ def build(project: Path, out_dir: Path | None, only: str | None, jobs: int | Non
                       "validate a project and compare stated figures with the data."))
 @click.argument("project", type=click.Path(path_type=Path))
 @click.option("--strict", is_flag=True, help=tr("有警告也返回失败（退出码 1）", "fail on warnings"))
-def check(project: Path, strict: bool) -> None:
+@click.option("--pack", default=None, metavar="PACK",
+              help=tr("改用指定的模板包（名称或路径）", "use this template pack"))
+def check(project: Path, strict: bool, pack: str | None) -> None:
     from fupin_docs.build import check as run_check
 
-    loaded, warnings = run_check(project)
+    loaded, warnings = run_check(project, pack)
     show_problems(warnings, err=False)
     if warnings:
         click.echo(tr(f"发现 {len(warnings)} 处需要核对。", f"{len(warnings)} warning(s)."))
@@ -151,6 +158,129 @@ def schema() -> None:
     from fupin_docs.skeleton import schema_json
 
     click.echo(schema_json(), nl=False)
+
+
+@main.command(help=tr("按 GB/T 9704-2012 检查 Word 文件（.docx）的公文版式。"
+                      "全部合格时退出码为 0；有不合规之处或文件无法读取时为 1。",
+                      "check Word files against the GB/T 9704-2012 layout; exit 0 when all "
+                      "pass, 1 on any departure or unreadable file."))
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+def lint(files: tuple[Path, ...]) -> None:
+    from fupin_docs.errors import FupinError
+    from fupin_docs.lint import format_departures, lint_docx
+
+    failed = 0
+    for path in files:
+        try:
+            departures = lint_docx(path)
+        except FupinError as exc:
+            click.echo(exc.format_message(), err=True)
+            failed += 1
+            continue
+        failed += bool(departures)
+        if departures or not Ctx.quiet:
+            click.echo(f"{path}：" + ("\n" if departures else "") + format_departures(departures))
+    if failed:
+        click.echo(tr(f"{len(files)} 个文件中有 {failed} 个不合格。",
+                      f"{failed} of {len(files)} file(s) failed."), err=True)
+        sys.exit(1)
+
+
+@main.command(help=tr("检查生成 PDF 和预览所需的环境：LibreOffice、poppler 工具和公文字体的对应。"
+                      "缺少生成 PDF 必需的项目（LibreOffice、fc-match 或合适的字体）时退出码为 1，"
+                      "否则为 0（只缺预览用的 poppler 工具时仍为 0）。",
+                      "check what PDF output and previews need: LibreOffice, poppler and the "
+                      "official fonts; exit 1 when something build --pdf needs is missing."))
+def doctor() -> None:
+    from fupin_docs.doctor import blocking, diagnose, format_report
+
+    findings = diagnose()
+    click.echo(format_report(findings))
+    if blocking(findings):
+        sys.exit(1)
+
+
+@main.command(help=tr("生成每种文书第一页的预览图（汇报材料、第一户的一封信、告知单、联系卡、"
+                      "责任一览表等）和一个 index.html，用浏览器打开即可核对版式。",
+                      "draw page 1 of each document type and an index.html to look at."))
+@click.argument("project", type=click.Path(path_type=Path))
+@click.option("-o", "--out", "out_dir", type=click.Path(path_type=Path), default=Path("preview"),
+              help=tr("预览文件夹（默认：当前文件夹下的 preview）",
+                      "preview folder (default: ./preview)"))
+def preview(project: Path, out_dir: Path) -> None:
+    from fupin_docs.preview import preview_project
+
+    click.echo(preview_project(project, out_dir))
+
+
+@main.group(help=tr("查看、导出、检查模板（项目 → 模板包 → 上级模板包 → 内置）。",
+                    "list, export and check templates along the override chain."))
+def templates() -> None:
+    pass
+
+
+def _template_set(project: Path | None, pack: str | None):
+    """Return the template chain of a project, or of a pack alone, or the built-ins."""
+    from fupin_docs.packs import load_chain
+    from fupin_docs.templates import TemplateSet, builtin_dir
+
+    if project is not None:
+        from fupin_docs.project import load_project
+        from fupin_docs.resources import resources_for
+
+        return resources_for(load_project(project), pack).templates
+    chain = load_chain(pack, Path.cwd()) if pack else None
+    return TemplateSet((chain.template_dirs if chain else []) + [builtin_dir()])
+
+
+_PROJECT_OPT = click.option("-p", "--project", type=click.Path(path_type=Path), default=None,
+                            help=tr("项目文件夹（含其模板包）", "project folder (with its pack)"))
+
+
+@templates.command("list", help=tr("列出每个模板及提供它的文件夹。", "list every template and its source."))
+@_PROJECT_OPT
+@click.option("--pack", default=None, help=tr("模板包名称或路径", "template pack"))
+def templates_list(project: Path | None, pack: str | None) -> None:
+    from fupin_docs.template_tools import listing
+
+    chain = _template_set(project, pack)
+    click.echo(tr("查找顺序：", "search order:"))
+    for i, folder in enumerate(chain.dirs, start=1):
+        click.echo(f"  {i}. {folder}")
+    for name, path, hidden in listing(chain):
+        extra = tr(f"（覆盖了 {len(hidden)} 个同名模板）", f" (overrides {len(hidden)})") if hidden else ""
+        click.echo(f"{name:<22} {path}{extra}")
+
+
+@templates.command("export", help=tr("复制一个模板出来，便于用 Word/WPS 修改；放到项目的 templates/ 下即生效。",
+                                     "copy a template out for editing."))
+@click.argument("name")
+@click.argument("directory", type=click.Path(path_type=Path), default=Path("templates"))
+@_PROJECT_OPT
+@click.option("--pack", default=None, help=tr("模板包名称或路径", "template pack"))
+def templates_export(name: str, directory: Path, project: Path | None, pack: str | None) -> None:
+    from fupin_docs.template_tools import export
+
+    dest = export(_template_set(project, pack), name, directory)
+    say(tr(f"已复制到 {dest}", f"copied to {dest}"))
+
+
+@templates.command("check", help=tr("检查模板：语法错误、资料中没有的数据、被 Word 拆开的标签。",
+                                    "check templates: syntax, unknown data, split tags."))
+@click.argument("pack", required=False)
+@_PROJECT_OPT
+def templates_check(pack: str | None, project: Path | None) -> None:
+    from fupin_docs.template_tools import check_templates
+
+    chain = _template_set(project, pack)
+    findings = check_templates(chain)
+    for f in findings:
+        click.echo(f.format() + "\n", err=True)
+    if findings:
+        click.echo(tr(f"共 {len(findings)} 处问题。", f"{len(findings)} problem(s)."), err=True)
+        sys.exit(1)
+    say(tr(f"已检查 {len(chain.listing())} 个模板，未发现问题。",
+           f"{len(chain.listing())} templates checked, no problems."))
 
 
 def run() -> None:

@@ -9,7 +9,6 @@ import jinja2
 
 from fupin_docs.cnformat import ym, ymd
 from fupin_docs.errors import DataError, Problem
-from fupin_docs.gongwen import signature_context
 from fupin_docs.i18n import tr
 from fupin_docs.model import Household, Teacher
 from fupin_docs.project import LoadedProject
@@ -45,22 +44,30 @@ def household_data(h: Household, stats: Stats) -> dict[str, Any]:
     }
 
 
-def base_context(loaded: LoadedProject, stats: Stats) -> dict[str, Any]:
-    """Return what every document of a school shares: the school and its numbers."""
+def base_context(loaded: LoadedProject, stats: Stats,
+                 boilerplate: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Return what every document of a school shares: the school, its pack's wording, numbers."""
     p = loaded.project
     s = p.school
+    pack = dict(boilerplate or {})
+    pack.setdefault("documents", {})
     school = {
         "name": s.name, "short_name": s.display_name, "county": s.county, "town": s.town or "",
         "area": s.area or "", "superior": s.superior or "", "address": s.address or "",
-        "phone": s.phone or "", "signing_unit": s.signing_unit or s.name,
-        "report_date": s.report_date, "author": s.author or "", "unit_word": s.unit_word,
+        "phone": s.phone or "",
+        "report_date": s.report_date, "author": s.author or "",
+        # the school's own wording wins over its pack's
+        "unit_word": s.unit_word or pack.get("unit_word") or "自然村",
     }
+    school["signing_unit"] = s.signing_unit or pack.get("signing_unit") or s.name
+    for key in ("bureau", "bureau_short", "letterhead", "town_word", "county_word", "seal"):
+        pack[key] = pack.get(key) or ""
+    pack["bureau"] = pack["bureau"] or s.superior or ""
+    pack["name"] = pack.get("name") or ""
     school["report_title"] = s.report_title or f"{s.display_name}教育扶贫工作汇报材料"
     # 成文日期 as written: with the day when one was given (GB/T 9704 wants it), else 年月
     school["date_text"] = (ymd if getattr(s.report_date, "has_day", True) else ym)(s.report_date)
-    # the Word templates place 署名 and date per GB/T 9704 §7.3.5 from their rendered widths
-    signature = signature_context(school["signing_unit"], school["date_text"])
-    return {"school": school, "numbers": numbers(loaded, stats), "signature": signature}
+    return {"school": school, "numbers": numbers(loaded, stats), "pack": pack}
 
 
 def numbers(loaded: LoadedProject, stats: Stats) -> dict[str, Any]:
@@ -98,10 +105,11 @@ def numbers(loaded: LoadedProject, stats: Stats) -> dict[str, Any]:
     }
 
 
-def report_context(loaded: LoadedProject, stats: Stats, env: jinja2.Environment) -> dict[str, Any]:
+def report_context(loaded: LoadedProject, stats: Stats, env: jinja2.Environment,
+                   boilerplate: dict[str, Any] | None = None) -> dict[str, Any]:
     """Return the context of the summary report (汇报材料)."""
     p = loaded.project
-    ctx = base_context(loaded, stats)
+    ctx = base_context(loaded, stats, boilerplate)
     ctx["teachers"] = [teacher_data(t) for t in p.teachers]
     ctx["leadership"] = _leadership(loaded)
     ctx["pairing"] = {"mode": stats.pairing_mode, "lines": [{
@@ -168,9 +176,10 @@ def _render_snippet(env: jinja2.Environment, text: str, ctx: dict[str, Any], loa
         return text
 
 
-def duty_context(loaded: LoadedProject, stats: Stats) -> dict[str, Any]:
+def duty_context(loaded: LoadedProject, stats: Stats,
+                 boilerplate: dict[str, Any] | None = None) -> dict[str, Any]:
     """Return the context of the responsibility table (责任一览表): one row per paired teacher."""
-    ctx = base_context(loaded, stats)
+    ctx = base_context(loaded, stats, boilerplate)
     rows = []
     for tp in stats.pairings:
         if tp.units:

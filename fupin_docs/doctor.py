@@ -57,6 +57,8 @@ class Finding:
     level: str  # OK, WARN or MISSING
     detail: str
     hint: str | None = None
+    #: `build --pdf` cannot make correct PDFs without it (poppler tools only serve previews/checks)
+    needed_for_pdf: bool = True
 
     @property
     def ok(self) -> bool:
@@ -101,10 +103,10 @@ def _check_tools() -> list[Finding]:
                       ("pdftotext", tr("检查 PDF 文字", "PDF text checks")),
                       ("pdffonts", tr("检查 PDF 字体", "PDF font checks"))):
         where = shutil.which(tool)
-        found.append(Finding(tool, OK, where) if where else
+        found.append(Finding(tool, OK, where, needed_for_pdf=False) if where else
                      Finding(tool, MISSING,
                              tr(f"未找到（用于{use}）", f"not found (used for {use})"),
-                             _poppler_hint()))
+                             _poppler_hint(), needed_for_pdf=False))
     where = shutil.which("fc-match")
     if where:
         found.append(Finding("fc-match", OK, where))
@@ -156,6 +158,11 @@ def diagnose() -> list[Finding]:
     return [_check_soffice(), *_check_tools(), *_check_fonts()]
 
 
+def blocking(findings: list[Finding]) -> list[Finding]:
+    """Return the missing items without which `build --pdf` fails or prints wrong fonts."""
+    return [f for f in findings if f.level == MISSING and f.needed_for_pdf]
+
+
 def format_report(findings: list[Finding]) -> str:
     """Return the findings as the text `fupin-docs doctor` prints."""
     labels = {OK: tr("[正常]", "[ok]  "), WARN: tr("[注意]", "[warn]"),
@@ -175,7 +182,11 @@ def format_report(findings: list[Finding]) -> str:
     else:
         lines.append(tr(f"{len(bad)} 项缺少，{len(warn)} 项需要注意。生成 .docx 不受影响。",
                         f"{len(bad)} missing, {len(warn)} warning(s). .docx output is unaffected."))
+        if bad and not blocking(findings):
+            lines.append(tr("生成 PDF 所需的都已具备；缺少的工具只影响预览图和 PDF 检查。",
+                            "PDF output will work; the missing tools only serve previews and "
+                            "PDF checks."))
     return "\n".join(lines)
 
 
-__all__ = ["Finding", "diagnose", "format_report", "OK", "WARN", "MISSING"]
+__all__ = ["Finding", "blocking", "diagnose", "format_report", "OK", "WARN", "MISSING"]

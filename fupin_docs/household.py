@@ -15,26 +15,13 @@ from fupin_docs.project import LoadedProject
 from fupin_docs.stats import Stats
 from fupin_docs.writer import safe_name
 
-POLICY_FILE = "policies.yaml"
-
-
-def policy_path(loaded: LoadedProject) -> Path:
-    """Return the policy table in force: the project's policies.yaml, else the built-in one."""
-    own = loaded.root / POLICY_FILE
-    return own if own.is_file() else policy.default_policy_path()
-
-
-def policy_table(loaded: LoadedProject) -> PolicyTable:
-    """Return the policy table in force, validated."""
-    path = policy_path(loaded)
-    return policy.load_policy_table(path, POLICY_FILE if path.parent == loaded.root else
-                                    f"{path.parent.name}/{path.name}")
-
-
 def stage_text(child: Child) -> str:
     """Return e.g. 小学三年级, 初中八年级, 学前 or 未入学."""
     if child.grade and child.stage not in (Stage.preschool, Stage.none):
-        return f"{child.stage.value}{grade_name(child.grade)}"
+        grade = child.grade
+        if child.stage in (Stage.senior, Stage.vocational, Stage.college) and grade > 9:
+            grade -= 9  # 高中一年级, not 十年级: grades run 1–12 in the data
+        return f"{child.stage.value}{grade_name(grade)}"
     return child.stage.value
 
 
@@ -50,9 +37,10 @@ def _entitlement_data(e: policy.Entitlement) -> dict[str, Any]:
 class HouseholdContexts:
     """Build the context of each household's documents; school-wide parts are made once."""
 
-    def __init__(self, loaded: LoadedProject, stats: Stats, table: PolicyTable):
+    def __init__(self, loaded: LoadedProject, stats: Stats, table: PolicyTable,
+                 boilerplate: dict[str, Any] | None = None):
         self.loaded, self.stats, self.table = loaded, stats, table
-        self.base = base_context(loaded, stats)
+        self.base = base_context(loaded, stats, boilerplate)
         self.base["policy"] = {"name": table.name, "year": table.year}
         self.units = {u.id: u.name for u in loaded.project.units}
 

@@ -131,7 +131,8 @@ class School(Strict):
     report_date: Date = Field(description="成文日期，如 2018-07 或 2018-07-15")
     author: str | None = Field(None, description="执笔人（写在标题下），可不填")
     report_title: str | None = Field(None, description="汇报材料标题；不填则为 “<简称>教育扶贫工作汇报材料”")
-    unit_word: str = Field("自然村", description="基层单位叫法：自然村、村、连队")
+    unit_word: str | None = Field(None, description="基层单位叫法：自然村、村、连队；不填则用模板包的，"
+                                                    "再不然为 自然村")
 
     @property
     def display_name(self) -> str:
@@ -318,6 +319,8 @@ class Project(Strict):
     figures: Figures = Field(default_factory=Figures)
     care_measures: list[CareMeasure] = Field(default_factory=list)
     narrative: Narrative = Field(default_factory=Narrative)
+    pack: str | None = Field(None, description="使用的模板包：名称或路径，如 师宗县、../packs/第五师")
+    policies: Any = Field(None, description="本校资助政策表（格式同 policies.yaml），通常由 inherit 的县文件提供")
     roster: OneOrMany = Field(default_factory=list,
                               description="花名册文件（.xlsx 或 .csv），其中的户和子女并入 households")
     pair_limit: int = Field(10, ge=1, description="一名教师结对户数的上限，超出时 check 提醒")

@@ -149,10 +149,21 @@ def load_policy_table(path: Path, display: str) -> PolicyTable:
                                 tr("参照内置的 policies.yaml 填写", "follow the built-in policies.yaml")))
     if _has_errors(problems):
         raise DataError(problems)
-    wrapper, model_problems = validate_as(PolicyFile, loaded.data, loaded.positions)
+    return table_from(loaded.data, loaded.positions, problems, whole=True)
+
+
+def table_from(data: Any, positions: Positions, problems: list[Problem] | None = None, *,
+               whole: bool = False) -> PolicyTable:
+    """Return the table under the `policies:` key of `data` (a policy file, pack or project).
+
+    With `whole`, `data` is a policy file and any other top-level key is an error.
+    """
+    problems = list(problems or [])
+    wrapper, model_problems = validate_as(
+        PolicyFile, data if whole else {"policies": data.get("policies")}, positions)
     problems += model_problems
     if wrapper is not None:
-        problems += _table_problems(wrapper.policies, loaded.positions)
+        problems += _table_problems(wrapper.policies, positions)
     if wrapper is None or _has_errors(problems):
         raise DataError(problems)
     return wrapper.policies

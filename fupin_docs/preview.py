@@ -9,9 +9,10 @@ import subprocess
 import tempfile
 from pathlib import Path
 
+from fupin_docs import documents
 from fupin_docs.errors import FupinError, ToolMissing
 from fupin_docs.i18n import tr
-from fupin_docs.pdf import convert_folder
+from fupin_docs.pdf import convert_folder, find_soffice, soffice_missing_message
 
 _CSS = """
 body { font-family: "Noto Sans CJK SC", "Microsoft YaHei", "PingFang SC", sans-serif;
@@ -113,4 +114,49 @@ def make_previews(docs: dict[str, Path], out_dir: Path) -> Path:
     return index
 
 
-__all__ = ["make_previews", "pdftoppm_missing_message"]
+def first_documents(project: Path, built: Path, files: dict[str, str]) -> dict[str, Path]:
+    """Return label → .docx for each document type in the build at `built` (files: its outputs).
+
+    One-per-school documents are taken as they are; for per-household ones the first
+    household's file, in the order the merged print files use (units as listed, then
+    households as written).
+    """
+    from fupin_docs.household import file_stem
+    from fupin_docs.project import load_project
+
+    model = load_project(project).project
+    first = next(((h, u.name) for u in model.units for h in model.households if h.unit == u.id),
+                 None)
+    picked: dict[str, Path] = {}
+    for doc in documents.ALL:
+        if doc.per_household:
+            if first is None:
+                continue
+            rel = f"{doc.folder}/{file_stem(*first)}.docx"
+        else:
+            rel = f"{doc.folder}/{doc.label}.docx"
+        if rel in files:
+            picked[doc.label] = built / rel
+    return picked
+
+
+def preview_project(project: Path, out_dir: Path) -> Path:
+    """Return index.html in `out_dir` after building `project` into a temporary folder.
+
+    Shows page 1 of the report, the duty table and the first household's letter, notice
+    and card (every Word document type the project produces).
+    """
+    from fupin_docs.build import BuildOptions, build
+
+    if shutil.which("pdftoppm") is None:
+        raise ToolMissing(pdftoppm_missing_message())
+    if find_soffice() is None:
+        raise ToolMissing(soffice_missing_message())
+    keys = tuple(d.key for d in documents.ALL)
+    with tempfile.TemporaryDirectory(prefix="fupin-preview-build-") as tmp:
+        built = Path(tmp) / "build"
+        result = build(Path(project), BuildOptions(out_dir=built, only=keys))
+        return make_previews(first_documents(Path(project), built, result.files), out_dir)
+
+
+__all__ = ["first_documents", "make_previews", "pdftoppm_missing_message", "preview_project"]

@@ -9,7 +9,8 @@ from typing import Any, Iterable
 
 from fupin_docs.errors import DataError, FupinError, Location, Problem
 from fupin_docs.i18n import tr
-from fupin_docs.loader import KeyPath, Positions, load_file
+from fupin_docs.inherit import load_with_inherit
+from fupin_docs.loader import KeyPath, Positions
 from fupin_docs.model import Household, Project
 from fupin_docs.validate import to_model
 
@@ -56,8 +57,9 @@ def load_project(path: Path) -> LoadedProject:
     data: dict[str, Any] = {}
     positions = Positions()
     problems: list[Problem] = []
+    inherited: list[Path] = []
     for file in files:
-        loaded = load_file(file, file.name)
+        loaded = load_with_inherit(file, file.name, inherited)
         problems += loaded.problems
         if loaded.data is None:
             continue
@@ -75,7 +77,7 @@ def load_project(path: Path) -> LoadedProject:
                 continue
             data[key] = value
         positions.update(_without_root(loaded.positions))
-    inputs = list(files)
+    inputs = list(files) + inherited
     if not problems:
         problems += _merge_rosters(data, positions, root, inputs)
     errors = [p for p in problems if p.severity == "error"]

@@ -9,6 +9,7 @@ from jinja2.sandbox import SandboxedEnvironment
 
 from fupin_docs import cnformat
 from fupin_docs.errors import TemplateProblem
+from fupin_docs.gongwen import signature_context
 from fupin_docs.i18n import tr
 
 KINDS = ("docx", "text")
@@ -88,6 +89,7 @@ def make_env(*, autoescape: bool, loader: jinja2.BaseLoader | None = None) -> Sa
     )
     cnformat.register(env)
     env.globals["counter"] = Counter
+    env.globals["signature_of"] = signature_context
     return env
 
 

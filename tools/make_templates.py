@@ -64,6 +64,17 @@ def paragraphs_from_text(source: str) -> list[tuple[str, str]]:
     return out
 
 
+def as_expression(text: str) -> str:
+    """Return a Jinja expression for template text: "{{ a }}局" becomes ``a ~ "局"``."""
+    parts = []
+    for i, piece in enumerate(re.split(r"\{\{(.*?)\}\}", text)):
+        if i % 2:
+            parts.append(f"({piece.strip()})")
+        elif piece:
+            parts.append('"' + piece.replace('"', '\\"') + '"')
+    return " ~ ".join(parts) or '""'
+
+
 def build_from_text(name: str) -> bytes:
     """Return the Word template made from text/<name>.txt."""
     doc = gongwen.new_document()
@@ -84,6 +95,9 @@ def build_from_text(name: str) -> bytes:
         elif kind == "sign-unit":
             sign_unit = text
         elif kind == "sign-date":
+            # the 署名/date indents depend on the rendered widths: compute them at render time
+            doc.add_paragraph("{%p set signature = signature_of(" + as_expression(sign_unit or "")
+                              + ", " + as_expression(text) + ") %}")
             gongwen.add_signature(doc, sign_unit or "", text)
         else:
             gongwen.add_body(doc, text)

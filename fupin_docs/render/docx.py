@@ -196,6 +196,10 @@ class CompiledDocx:
         """Return the names of the zip parts that are rendered per context."""
         return tuple(self._parts)
 
+    def sources(self) -> list[str]:
+        """Return the preprocessed Jinja source of every templated part (for template checks)."""
+        return [part.source for part in self._parts.values()]
+
     def _compile_document(self, raw: bytes) -> None:
         """Return None; split document.xml into constant frame, final sectPr and body template."""
         root = etree.fromstring(raw, _PARSER)
