@@ -29,6 +29,7 @@ bench: venv  ## 速度对比（生成政策告知单 vs docxtpl 循环） / benc
 
 templates: venv  ## 由生成脚本重建内置 Word 模板 / regenerate the built-in Word templates
 	$(BIN)/python tools/make_templates.py
+	for d in data_examples/packs/*/templates; do $(BIN)/python tools/make_templates.py "$$d"; done
 
 system-deps:  ## 安装 PDF 所需的 LibreOffice 与字体（Debian/Ubuntu，需 root） / LibreOffice + fonts
 	bash .ci/system-deps.sh

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
@@ -52,9 +53,9 @@ def load_with_inherit(path: Path, display: str, read: list[Path],
 def _display(parent: Path, child: Path) -> str:
     """Return the parent file as messages name it: relative to the child's folder if possible."""
     try:
-        return parent.relative_to(child.parent.resolve()).as_posix()
-    except ValueError:
-        return f"{parent.parent.name}/{parent.name}"
+        return Path(os.path.relpath(parent, child.parent.resolve())).as_posix()
+    except ValueError:  # another drive on Windows
+        return str(parent)
 
 
 def _merge(parent: Any, child: Any, path: KeyPath, ppos: Positions, cpos: Positions,

@@ -42,7 +42,10 @@ class Resources:
 def resources_for(loaded: LoadedProject, pack: str | None = None) -> Resources:
     """Return the resources of `loaded`; `pack` (from the command line) replaces its own pack."""
     ref = pack if pack is not None else loaded.project.pack
-    base = Path.cwd() if pack is not None else loaded.root
+    # a path typed on the command line is relative to where it was typed; a name is looked
+    # up beside the project like the project's own `pack:`
+    typed_path = pack is not None and (pack.startswith(".") or "/" in pack or "\\" in pack)
+    base = Path.cwd() if typed_path else loaded.root
     chain = load_chain(ref, base) if ref else PackChain()
     own = [loaded.root / "templates"] if (loaded.root / "templates").is_dir() else []
     templates = TemplateSet(own + chain.template_dirs + [builtin_dir()])

@@ -47,8 +47,11 @@ def test_installed_wheel_finds_its_templates(tmp_path):
 
 
 def test_word_templates_are_in_sync_with_their_sources():
-    from tools.make_templates import build_all
+    from tools.make_templates import build_all, build_pack
 
     for name, data in build_all().items():
         committed = ROOT / "templates" / "docx" / name
         assert committed.read_bytes() == data, f"templates/docx/{name} is stale: run make templates"
+    for folder in (ROOT / "data_examples" / "packs").glob("*/templates"):
+        for name, data in build_pack(folder).items():
+            assert (folder / "docx" / name).read_bytes() == data, f"{folder}/docx/{name} is stale"

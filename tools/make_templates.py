@@ -75,10 +75,10 @@ def as_expression(text: str) -> str:
     return " ~ ".join(parts) or '""'
 
 
-def build_from_text(name: str) -> bytes:
+def build_from_text(name: str, text_dir: Path = TEXT) -> bytes:
     """Return the Word template made from text/<name>.txt."""
     doc = gongwen.new_document()
-    items = paragraphs_from_text((TEXT / f"{name}.txt").read_text("utf-8"))
+    items = paragraphs_from_text((text_dir / f"{name}.txt").read_text("utf-8"))
     sign_unit = None
     for kind, text in items:
         if kind == "block":
@@ -130,13 +130,23 @@ def build_all() -> dict[str, bytes]:
     return out
 
 
+def build_pack(folder: Path) -> dict[str, bytes]:
+    """Return the Word templates a pack's text templates (letter, report) stand for."""
+    text_dir = folder / "text"
+    return {f"{name}.docx": build_from_text(name, text_dir) for name in FROM_TEXT
+            if (text_dir / f"{name}.txt").is_file()}
+
+
 def main() -> None:
-    DOCX.mkdir(parents=True, exist_ok=True)
-    for name, data in build_all().items():
-        target = DOCX / name
+    """Regenerate the built-ins, or with a pack's templates/ folder as argument, that pack's."""
+    folder = Path(sys.argv[1]) if len(sys.argv) > 1 else None
+    target_dir = folder / "docx" if folder else DOCX
+    target_dir.mkdir(parents=True, exist_ok=True)
+    for name, data in (build_pack(folder) if folder else build_all()).items():
+        target = target_dir / name
         if not target.is_file() or target.read_bytes() != data:
             target.write_bytes(data)
-            print(f"wrote templates/docx/{name}")
+            print(f"wrote {target}")
 
 
 if __name__ == "__main__":
