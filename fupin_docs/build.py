@@ -108,7 +108,8 @@ def build(project_path: Path, options: BuildOptions) -> BuildResult:
                 staging.adopt(rel, digest)
         if "ledger" in keys:
             staging.write("资助台账/资助台账.xlsx",
-                          ledger_xlsx(loaded, contexts, full_ids=options.full_ids))
+                          ledger_xlsx(loaded, contexts, full_ids=options.full_ids
+                                      or loaded.project.ledger_full_ids))
         if "public" in keys:
             ctx = public_context(contexts)
             _render_school_doc(documents.PUBLIC, ctx, templates, text_env, word_env, staging)

@@ -324,3 +324,5 @@ class Project(Strict):
     roster: OneOrMany = Field(default_factory=list,
                               description="花名册文件（.xlsx 或 .csv），其中的户和子女并入 households")
     pair_limit: int = Field(10, ge=1, description="一名教师结对户数的上限，超出时 check 提醒")
+    ledger_full_ids: YesNo = Field(False, description="资助台账（内部留档）中显示完整身份证号；"
+                                                     "其他文件一律打码")
