@@ -34,6 +34,24 @@ class Setup:
     template_dirs: tuple[Path, ...]
     keys: tuple[str, ...]
     root: Path
+    #: the pack's seal image (PNG), switching 公文 documents to the seal layout
+    seal: bytes | None = None
+
+
+SEAL_SUFFIX = "-seal"
+SEAL_MEDIA = "word/media/image1.png"
+
+
+def word_template(templates: TemplateSet, doc: documents.DocType, env, seal: bytes | None
+                  ) -> CompiledDocx:
+    """Return the compiled Word template of `doc`; with a seal, its seal layout with the seal in."""
+    if seal is not None and doc.gongwen:
+        path = templates.resolve(f"docx/{doc.template}{SEAL_SUFFIX}.docx")
+        compiled = CompiledDocx(path, env, path.name)
+        compiled.replace_media(SEAL_MEDIA, seal)
+        return compiled
+    path = templates.resolve(f"docx/{doc.template}.docx")
+    return CompiledDocx(path, env, path.name)
 
 
 class _Renderer:
@@ -47,9 +65,8 @@ class _Renderer:
         self.docs = []
         for key in setup.keys:
             doc = documents.BY_KEY[key]
-            path = templates.resolve(f"docx/{doc.template}.docx")
             templates.resolve(f"text/{doc.template}.txt")
-            self.docs.append((doc, CompiledDocx(path, word_env, path.name),
+            self.docs.append((doc, word_template(templates, doc, word_env, setup.seal),
                               CompiledText(text_env, f"{doc.template}.txt")))
 
     def run(self, job: UnitJob) -> list[tuple[str, str]]:

@@ -10,14 +10,13 @@ from typing import Callable, Iterator
 
 from fupin_docs import __version__, documents
 from fupin_docs.check import check_project
-from fupin_docs.batch import Setup, UnitJob, render_units
+from fupin_docs.batch import Setup, UnitJob, render_units, word_template
 from fupin_docs.context import duty_context, report_context
 from fupin_docs.household import HouseholdContexts, file_stem, public_context
 from fupin_docs.ledger import ledger_xlsx, public_xlsx
 from fupin_docs.errors import DataError, FupinError, Problem
 from fupin_docs.i18n import tr
 from fupin_docs.project import LoadedProject, load_project
-from fupin_docs.render.docx import CompiledDocx
 from fupin_docs.render.text import CompiledText
 from fupin_docs.stats import Stats
 from fupin_docs.resources import Resources, resources_for
@@ -83,12 +82,13 @@ def build(project_path: Path, options: BuildOptions) -> BuildResult:
     if previous and _same_build(previous, inputs, settings, options.out_dir):
         return BuildResult(options.out_dir, previous["outputs"], warnings, unchanged=True)
 
+    seal = Path(res.boilerplate["seal"]).read_bytes() if res.boilerplate.get("seal") else None
     with Staging(options.out_dir) as staging:
         text_env = make_env(autoescape=False, loader=templates.text_loader())
         word_env = make_env(autoescape=True)
         if "report" in keys:
             ctx = report_context(loaded, stats, text_env, res.boilerplate)
-            _render_school_doc(documents.REPORT, ctx, templates, text_env, word_env, staging)
+            _render_school_doc(documents.REPORT, ctx, templates, text_env, word_env, staging, seal)
         if "duty" in keys:
             _render_school_doc(documents.DUTY, duty_context(loaded, stats, res.boilerplate),
                                templates, text_env, word_env, staging)
@@ -98,7 +98,7 @@ def build(project_path: Path, options: BuildOptions) -> BuildResult:
             contexts = HouseholdContexts(loaded, stats, res.policy, res.boilerplate)
         if per_household:
             assert staging.root is not None
-            setup = Setup(tuple(templates.dirs), per_household, staging.root)
+            setup = Setup(tuple(templates.dirs), per_household, staging.root, seal)
             households = len(loaded.project.households)
             report = options.progress
             step = (lambda n: report(n, households)) if report else None
@@ -137,11 +137,10 @@ def unit_jobs(loaded: LoadedProject, contexts: HouseholdContexts) -> Iterator[Un
 
 
 def _render_school_doc(doc: documents.DocType, ctx: dict, templates: TemplateSet,
-                       text_env, word_env, staging: Staging) -> None:
+                       text_env, word_env, staging: Staging, seal: bytes | None = None) -> None:
     """Render a one-per-school document as .docx and .txt."""
-    docx_path = templates.resolve(f"docx/{doc.template}.docx")
     staging.write(f"{doc.folder}/{doc.label}.docx",
-                  CompiledDocx(docx_path, word_env, docx_path.name).render(ctx))
+                  word_template(templates, doc, word_env, seal).render(ctx))
     templates.resolve(f"text/{doc.template}.txt")
     staging.write(f"{doc.folder}/{doc.label}.txt",
                   CompiledText(text_env, f"{doc.template}.txt").render(ctx))

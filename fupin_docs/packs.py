@@ -147,7 +147,13 @@ def _load(folder: Path) -> Pack:
     if config is None:
         raise DataError(problems)
     seal = config.boilerplate.seal
+    where = loaded.positions.of_value(("boilerplate", "seal"))
     if seal and not (folder / seal).is_file():
         raise DataError([Problem(tr(f"印章图片不存在：{seal}", f"seal image not found: {seal}"),
-                                 loaded.positions.of_value(("boilerplate", "seal")))])
+                                 where, tr("路径相对于 pack.yaml 所在文件夹", "relative to pack.yaml"))])
+    if seal and (folder / seal).read_bytes()[:8] != b"\x89PNG\r\n\x1a\n":
+        raise DataError([Problem(tr(f"印章图片应为透明背景的 PNG 文件：{seal}",
+                                    f"the seal must be a PNG with a transparent background: {seal}"),
+                                 where, tr("用图片软件另存为 PNG（背景透明），以免遮住文字",
+                                           "save it as a transparent PNG"))])
     return Pack(folder, config, loaded.data, loaded.positions)

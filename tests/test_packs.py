@@ -210,3 +210,22 @@ def test_missing_variable_is_an_error_not_a_blank(tmp_path, minimal):
         build(minimal, BuildOptions(out_dir=tmp_path / "out", only=("notice",), jobs=1))
     assert "notice.txt" in info.value.message and "hed" in info.value.message
     assert "第1行" in info.value.message
+
+
+def test_seal_from_pack_switches_to_the_seal_layout(tmp_path, minimal):
+    from tools.make_templates import placeholder_seal
+
+    pack = write_tree(tmp_path / "印章包", {"pack.yaml": "name: 县\nboilerplate:\n  seal: 章.png\n"})
+    seal = placeholder_seal().replace(b"IEND", b"IEND", 1)
+    (pack / "章.png").write_bytes(seal)
+    out = built(minimal, tmp_path / "out", str(pack), only=("report", "letter"))
+    for path in (out / "汇报材料/汇报材料.docx", out / "致家长的一封信/上村_H01_李大.docx"):
+        d = docx.Document(str(path))
+        blobs = [r.target_part.blob for r in d.part.rels.values() if "image" in r.reltype]
+        assert blobs == [seal]
+        date = d.paragraphs[-1]
+        assert date.paragraph_format.right_indent.twips == 4 * 320  # 右空四字 (§7.3.5.1)
+    (pack / "章.png").write_bytes(b"GIF89a not a png")
+    with pytest.raises(DataError) as info:
+        built(minimal, tmp_path / "out2", str(pack), only=("report",))
+    assert "PNG" in info.value.problems[0].message and info.value.problems[0].where.line == 3

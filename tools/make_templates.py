@@ -27,6 +27,7 @@ TEXT = ROOT / "templates" / "text"
 DOCX = ROOT / "templates" / "docx"
 #: text templates turned into 公文-form Word templates line by line
 FROM_TEXT = ("report", "letter")
+SEAL_SUFFIX = "-seal"
 
 _MARKER = re.compile(r"^\{#@([a-z0-9-]+)#\}")
 _BLOCK_ONLY = re.compile(r"^\{%-?\s*(.*?)\s*-?%\}$")
@@ -75,8 +76,30 @@ def as_expression(text: str) -> str:
     return " ~ ".join(parts) or '""'
 
 
-def build_from_text(name: str, text_dir: Path = TEXT) -> bytes:
-    """Return the Word template made from text/<name>.txt."""
+def placeholder_seal() -> bytes:
+    """Return a small transparent PNG with a red ring: the seal slot, replaced at build time."""
+    import struct
+    import zlib
+
+    size, rows = 64, []
+    for y in range(size):
+        row = bytearray([0])
+        for x in range(size):
+            d = ((x - 31.5) ** 2 + (y - 31.5) ** 2) ** 0.5
+            row += bytes((200, 0, 0, 255)) if 26 <= d <= 31 else bytes((0, 0, 0, 0))
+        rows.append(bytes(row))
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return (struct.pack(">I", len(data)) + kind + data
+                + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF))
+
+    header = struct.pack(">IIBBBBB", size, size, 8, 6, 0, 0, 0)
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header)
+            + chunk(b"IDAT", zlib.compress(b"".join(rows), 9)) + chunk(b"IEND", b""))
+
+
+def build_from_text(name: str, text_dir: Path = TEXT, *, seal: bool = False) -> bytes:
+    """Return the Word template made from text/<name>.txt (the seal layout with `seal`)."""
     doc = gongwen.new_document()
     items = paragraphs_from_text((text_dir / f"{name}.txt").read_text("utf-8"))
     sign_unit = None
@@ -98,7 +121,15 @@ def build_from_text(name: str, text_dir: Path = TEXT) -> bytes:
             # the 署名/date indents depend on the rendered widths: compute them at render time
             doc.add_paragraph("{%p set signature = signature_of(" + as_expression(sign_unit or "")
                               + ", " + as_expression(text) + ") %}")
-            gongwen.add_signature(doc, sign_unit or "", text)
+            if seal:
+                import tempfile
+
+                with tempfile.TemporaryDirectory() as tmp:
+                    png = Path(tmp) / "seal.png"
+                    png.write_bytes(placeholder_seal())
+                    gongwen.add_signature(doc, sign_unit or "", text, seal_image=png)
+            else:
+                gongwen.add_signature(doc, sign_unit or "", text)
         else:
             gongwen.add_body(doc, text)
     return _save(doc)
@@ -123,6 +154,9 @@ def build_all() -> dict[str, bytes]:
     """Return every built-in Word template by file name."""
     out = {f"{name}.docx": build_from_text(name) for name in FROM_TEXT
            if (TEXT / f"{name}.txt").is_file()}
+    # the seal layout (GB/T 9704 §7.3.5.1), used when a pack supplies a seal image
+    out.update({f"{name}{SEAL_SUFFIX}.docx": build_from_text(name, seal=True) for name in FROM_TEXT
+                if (TEXT / f"{name}.txt").is_file()})
     from tools.table_templates import TABLE_TEMPLATES
 
     for name, builder in TABLE_TEMPLATES.items():
@@ -133,8 +167,11 @@ def build_all() -> dict[str, bytes]:
 def build_pack(folder: Path) -> dict[str, bytes]:
     """Return the Word templates a pack's text templates (letter, report) stand for."""
     text_dir = folder / "text"
-    return {f"{name}.docx": build_from_text(name, text_dir) for name in FROM_TEXT
-            if (text_dir / f"{name}.txt").is_file()}
+    names = [name for name in FROM_TEXT if (text_dir / f"{name}.txt").is_file()]
+    out = {f"{name}.docx": build_from_text(name, text_dir) for name in names}
+    out.update({f"{name}{SEAL_SUFFIX}.docx": build_from_text(name, text_dir, seal=True)
+                for name in names})
+    return out
 
 
 def main() -> None:

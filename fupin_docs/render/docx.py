@@ -16,7 +16,7 @@ from lxml import etree
 
 from fupin_docs.errors import FupinError, TemplateProblem
 from fupin_docs.i18n import tr
-from fupin_docs.render.fastzip import Member, inflate, read_members, write_zip
+from fupin_docs.render.fastzip import Member, deflate, inflate, read_members, write_zip
 
 XML_DECLARATION = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
 DOCUMENT = "word/document.xml"
@@ -195,6 +195,14 @@ class CompiledDocx:
     def templated_parts(self) -> tuple[str, ...]:
         """Return the names of the zip parts that are rendered per context."""
         return tuple(self._parts)
+
+    def replace_media(self, name: str, data: bytes) -> None:
+        """Swap a static part (e.g. ``word/media/image1.png``, a seal) for every render."""
+        for i, member in enumerate(self.members):
+            if member.name == name:
+                self.members[i] = deflate(name, data)
+                return
+        raise TemplateProblem(tr(f"模板 {self.name} 中没有 {name}", f"{self.name} has no {name}"))
 
     def sources(self) -> list[str]:
         """Return the preprocessed Jinja source of every templated part (for template checks)."""
