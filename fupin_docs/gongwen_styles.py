@@ -74,6 +74,11 @@ def setup_styles(doc: Document) -> None:
     # the 署名/日期 widths what signature_indents() assumes
     set_child(ppr, "w:autoSpaceDE", PPR_ORDER, val=0)
     set_child(ppr, "w:autoSpaceDN", PPR_ORDER, val=0)
+    # LibreOffice reads overflowPunct=1 as "no hanging punctuation" (Word: overflow allowed,
+    # its Chinese default). With hanging on, LibreOffice drops a "，" or "。" that falls just
+    # past the 28th character of a justified line after the first, for about one line width
+    # in seven (measured, 7.4); without it the character before moves down with the mark.
+    set_child(ppr, "w:overflowPunct", PPR_ORDER, val=1)
     set_child(ppr, "w:spacing", PPR_ORDER, before=0, after=0, line=LINE, lineRule="exact")
     set_child(ppr, "w:ind", PPR_ORDER, firstLine=2 * ZI, firstLineChars=200)
     set_child(ppr, "w:jc", PPR_ORDER, val="both")
@@ -102,9 +107,12 @@ def setup_styles(doc: Document) -> None:
     set_child(ppr_of(signature.element), "w:jc", PPR_ORDER, val="right")
     _paragraph_style(doc, STYLE_DATE, "GWDate", signature)
 
-    cell = _paragraph_style(doc, STYLE_CELL, "GWCell", normal, FANGSONG, 28)
+    # 小四 (12 pt), left-aligned: forms hold many short cells that must not wrap letter by letter
+    cell = _paragraph_style(doc, STYLE_CELL, "GWCell", normal, FANGSONG, 24)
     set_run_props(cell.element, spacing=0)
     no_first_line_indent(cell.element)
+    set_child(ppr_of(cell.element), "w:jc", PPR_ORDER, val="left")
+    set_child(ppr_of(cell.element), "w:snapToGrid", PPR_ORDER, val=0)  # not the 28.95 pt body grid
     set_child(ppr_of(cell.element), "w:spacing", PPR_ORDER, line=240, lineRule="auto")
     head = _paragraph_style(doc, STYLE_CELL_HEAD, "GWCellHead", cell, HEITI)
     set_child(ppr_of(head.element), "w:jc", PPR_ORDER, val="center")

@@ -30,7 +30,7 @@ def notice():
     gongwen.add_heading(doc, "一、子女在校享受的资助", 1)
     _loop_table(doc, ["子女", "学段年级", "资助项目", "标准", "每学年", "依据"], "r in rows",
                 ["{{ r.child }}", "{{ r.stage_text }}", "{{ r.name }}", "{{ r.standard }}",
-                 "{{ r.yearly_text }}", "{{ r.source }}"], [18, 24, 44, 24, 20, 26])
+                 "{{ r.yearly_text }}", "{{ r.source }}"], [18, 22, 44, 22, 18, 32])
     gongwen.add_body(doc, "本户每学年合计：{{ yearly_total | yuan }}（大写：{{ yearly_total | rmb_upper }}）。"
                           "{% if has_loans %}贷款项目可按需申请，不计入合计。{% endif %}")
     gongwen.add_heading(doc, "二、将来各学段的资助和保障", 1)
