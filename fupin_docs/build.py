@@ -81,6 +81,8 @@ def build(project_path: Path, options: BuildOptions) -> BuildResult:
     previous = read_manifest(options.out_dir)
     if previous and _same_build(previous, inputs, settings, options.out_dir):
         return BuildResult(options.out_dir, previous["outputs"], warnings, unchanged=True)
+    if options.pdf:
+        _require_soffice()  # before rendering, not after
 
     seal = Path(res.boilerplate["seal"]).read_bytes() if res.boilerplate.get("seal") else None
     with Staging(options.out_dir) as staging:
@@ -148,6 +150,15 @@ def _render_school_doc(doc: documents.DocType, ctx: dict, templates: TemplateSet
 
 #: top folder of the PDFs; PDF/<folder>/<name>.pdf mirrors <folder>/<name>.docx
 PDF_DIR = "PDF"
+
+
+def _require_soffice() -> None:
+    """Return when LibreOffice is installed; otherwise raise ToolMissing with install steps."""
+    from fupin_docs.errors import ToolMissing
+    from fupin_docs.pdf import find_soffice, soffice_missing_message
+
+    if find_soffice() is None:
+        raise ToolMissing(soffice_missing_message())
 
 
 def _convert_pdfs(staging: Staging) -> None:

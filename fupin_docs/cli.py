@@ -160,7 +160,8 @@ def schema() -> None:
     click.echo(schema_json(), nl=False)
 
 
-@main.command(help=tr("按 GB/T 9704-2012 检查 Word 文件（.docx）的公文版式。"
+@main.command(short_help=tr("按 GB/T 9704 检查 Word 文件的公文版式。", "check Word files against GB/T 9704."),
+              help=tr("按 GB/T 9704-2012 检查 Word 文件（.docx）的公文版式。"
                       "全部合格时退出码为 0；有不合规之处或文件无法读取时为 1。",
                       "check Word files against the GB/T 9704-2012 layout; exit 0 when all "
                       "pass, 1 on any departure or unreadable file."))
@@ -186,7 +187,8 @@ def lint(files: tuple[Path, ...]) -> None:
         sys.exit(1)
 
 
-@main.command(help=tr("检查生成 PDF 和预览所需的环境：LibreOffice、poppler 工具和公文字体的对应。"
+@main.command(short_help=tr("检查生成 PDF 所需的软件和字体。", "check the PDF tools and fonts."),
+              help=tr("检查生成 PDF 和预览所需的环境：LibreOffice、poppler 工具和公文字体的对应。"
                       "缺少生成 PDF 必需的项目（LibreOffice、fc-match 或合适的字体）时退出码为 1，"
                       "否则为 0（只缺预览用的 poppler 工具时仍为 0）。",
                       "check what PDF output and previews need: LibreOffice, poppler and the "
@@ -200,7 +202,8 @@ def doctor() -> None:
         sys.exit(1)
 
 
-@main.command(help=tr("生成每种文书第一页的预览图（汇报材料、第一户的一封信、告知单、联系卡、"
+@main.command(short_help=tr("生成每种文书第一页的预览图。", "draw page 1 of each document."),
+              help=tr("生成每种文书第一页的预览图（汇报材料、第一户的一封信、告知单、联系卡、"
                       "责任一览表等）和一个 index.html，用浏览器打开即可核对版式。",
                       "draw page 1 of each document type and an index.html to look at."))
 @click.argument("project", type=click.Path(path_type=Path))

@@ -40,6 +40,10 @@ _FONTS: list[tuple[str, str, tuple[str, ...], tuple[str, ...], tuple[str, str]]]
 ]
 
 
+#: Times New Roman (digits and Latin letters in every 公文 run) and faces with its metrics
+_WESTERN = ("Times New Roman", ("liberation serif", "times", "tinos", "termes", "nimbus roman"))
+
+
 def _poppler_hint() -> str:
     """Return how to install the poppler tools on each platform."""
     return tr(
@@ -150,11 +154,28 @@ def _check_fonts() -> list[Finding]:
             else:
                 wrong = tr("：不是合适的字体，PDF 会用错字形", ": wrong kind of face for this role")
                 found.append(Finding(label, MISSING, detail + wrong, tr(*fix)))
+        found.append(_check_western(env))
     return found
 
 
+def _check_western(env: dict[str, str]) -> Finding:
+    """Return whether Times New Roman resolves to a face of the same widths (a warning if not)."""
+    name, same_metrics = _WESTERN
+    out = _run(["fc-match", "-f", "%{family}", name], env=env) or ""
+    family = out.split(",")[0] or "?"
+    if any(w in out.casefold() for w in same_metrics):
+        return Finding(name, OK, f"→ {family}", needed_for_pdf=False)
+    return Finding(name, WARN, tr(
+        f"→ {family}：字宽与 Times New Roman 不同，含数字的行在 PDF 中会比在 Word 中少排几个字",
+        f"→ {family}: wider than Times New Roman, so lines with digits hold fewer characters "
+        "than in Word"),
+        tr("sudo apt-get install fonts-liberation（Liberation Serif 与 Times New Roman 等宽）",
+           "sudo apt-get install fonts-liberation (Liberation Serif has Times New Roman's widths)"),
+        needed_for_pdf=False)
+
+
 def diagnose() -> list[Finding]:
-    """Return every finding: LibreOffice, poppler tools, fc-match and the five official fonts."""
+    """Return every finding: LibreOffice, poppler tools, fc-match, the official fonts, Times."""
     return [_check_soffice(), *_check_tools(), *_check_fonts()]
 
 

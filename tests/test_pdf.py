@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import struct
 import subprocess
 import sys
@@ -20,25 +19,10 @@ from docx.shared import Mm, Pt
 from fupin_docs import doctor, pdf, preview
 from fupin_docs.errors import FupinError, ToolMissing
 from fupin_docs.i18n import set_lang
+from tests.conftest import require_tool
 
 BODY = "为进一步做好教育扶贫工作，我校2024年共资助学生58人，发放资助金额12345.67元。"
 POSIX_ONLY = pytest.mark.skipif(sys.platform.startswith("win"), reason="uses a shell script")
-
-
-def require_tools(*names: str) -> None:
-    """Return when all `names` exist; otherwise skip the test (locally) or fail it (in CI).
-
-    In CI a missing LibreOffice or poppler means the PDF path silently stopped being tested,
-    so it must fail; on a developer's machine a skip with the reason is enough.
-    """
-    missing = [n for n in names
-               if (pdf.find_soffice() is None if n == "soffice" else shutil.which(n) is None)]
-    if not missing:
-        return
-    reason = f"missing system tools: {', '.join(missing)} (run .ci/system-deps.sh as root)"
-    if os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no"):
-        pytest.fail(reason)
-    pytest.skip(reason)
 
 
 @pytest.fixture(autouse=True)
@@ -112,7 +96,7 @@ def png_colors(path: Path) -> int:
 @pytest.fixture(scope="module")
 def converted(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, float]:
     """Return one real PDF converted by LibreOffice, and how long the conversion took."""
-    require_tools("soffice")
+    require_tool("soffice")
     src = tmp_path_factory.mktemp("src")
     out = tmp_path_factory.mktemp("pdf")
     docx = make_docx(src / "资助汇报.docx")
@@ -124,7 +108,7 @@ def converted(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, float]:
 # --- real conversion ------------------------------------------------------------------------
 
 def test_pdf_text_page_size_and_fonts(converted: tuple[Path, float]) -> None:
-    require_tools("pdftotext", "pdfinfo", "pdffonts")
+    require_tool("pdftotext", "pdfinfo", "pdffonts")
     made, seconds = converted
     assert made.name == "资助汇报.pdf" and made.is_file()
     print(f"one conversion took {seconds:.1f} s")
@@ -151,7 +135,7 @@ def test_pdf_is_complete(converted: tuple[Path, float]) -> None:
 
 
 def test_fonts_conf_maps_official_names(tmp_path: Path) -> None:
-    require_tools("fc-match")
+    require_tool("fc-match")
     env = dict(os.environ, FONTCONFIG_FILE=str(pdf.write_fonts_conf(tmp_path)))
     expected = {"仿宋_GB2312": "FandolFang", "仿宋": "FandolFang", "FangSong": "FandolFang",
                 "楷体_GB2312": "AR PL UKai CN", "KaiTi": "AR PL UKai CN",
@@ -260,7 +244,7 @@ def test_doctor_report_mentions_each_font() -> None:
 
 
 def test_doctor_fonts_resolve_to_acceptable_faces() -> None:
-    require_tools("fc-match")
+    require_tool("fc-match")
     by_item = {f.item: f for f in doctor.diagnose()}
     fang = by_item["仿宋_GB2312"]
     assert fang.ok and "FandolFang" in fang.detail, fang
@@ -278,7 +262,7 @@ def test_doctor_without_soffice(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_preview_writes_index_and_images(tmp_path: Path) -> None:
-    require_tools("soffice", "pdftoppm")
+    require_tool("soffice", "pdftoppm")
     docs = {"汇报材料": make_docx(tmp_path / "汇报.docx"),
             "致家长的一封信": make_docx(tmp_path / "信.docx", "尊敬的家长：您好！", "楷体_GB2312")}
     index = preview.make_previews(docs, tmp_path / "preview")
