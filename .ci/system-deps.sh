@@ -5,7 +5,8 @@
 # Run as root (or as a user with sudo).
 set -euo pipefail
 
-PACKAGES=(libreoffice-writer-nogui poppler-utils fontconfig fonts-noto-cjk fonts-arphic-ukai)
+PACKAGES=(libreoffice-writer-nogui poppler-utils fontconfig fonts-noto-cjk fonts-arphic-ukai
+          fonts-liberation)
 FANDOL_DIR=/usr/local/share/fonts/fandol
 # FandolSong and FandolHei also ship a Bold face; all of them are needed.
 FANDOL_FILES=(FandolFang-Regular.otf FandolKai-Regular.otf FandolHei-Regular.otf

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import re
 import types
 import typing
 from typing import Any, TypeVar
@@ -87,9 +88,9 @@ def _type_message(err: Any) -> str:
                                  f"must be at least {ctx.get('ge')}, got {value!r}"),
         "less_than_equal": tr(f"不能大于 {ctx.get('le')}，现在是{shown}",
                               f"must be at most {ctx.get('le')}, got {value!r}"),
-        "literal_error": tr(f"只能填 {ctx.get('expected')}，现在是{shown}",
+        "literal_error": tr(f"只能填 {_choices(ctx)}，现在是{shown}",
                             f"must be {ctx.get('expected')}, got {value!r}"),
-        "enum": tr(f"只能填 {ctx.get('expected')}，现在是{shown}",
+        "enum": tr(f"只能填 {_choices(ctx)}，现在是{shown}",
                    f"must be one of {ctx.get('expected')}, got {value!r}"),
         "date_from_datetime_parsing": tr(f"不是日期：{shown}", f"not a date: {value!r}"),
         "string_too_short": tr("不能为空", "must not be empty"),
@@ -99,6 +100,12 @@ def _type_message(err: Any) -> str:
     if kind == "value_error":
         return "：" + str(ctx.get("error", err["msg"]))
     return tr(f"的值不对：{err['msg']}", f"invalid value: {err['msg']}")
+
+
+def _choices(ctx: dict) -> str:
+    """Return pydantic's "'a', 'b' or 'c'" as 「a、b、c」 for a Chinese message."""
+    text = str(ctx.get("expected", ""))
+    return "、".join(part.strip(" '\"") for part in re.split(r",| or ", text) if part.strip())
 
 
 def _model_at(path: KeyPath, root: type[BaseModel] = Project) -> type[BaseModel] | None:

@@ -36,9 +36,9 @@ def test_outputs_differ_exactly_where_the_packs_differ(tmp_path):
     letter_a = (a / "致家长的一封信/上扯_H01_黄德明.txt").read_text("utf-8")
     letter_b = (b / "致家长的一封信/上扯_H01_黄德明.txt").read_text("utf-8")
     # the county pack overrides the letter: the bureau writes and signs it
-    assert letter_a.startswith("师宗县教育局致全县建档立卡贫困家庭学生家长的一封信")
+    assert letter_a.startswith("师宗县教育局致全县建档立卡贫困家庭\n学生家长的一封信")
     assert letter_a.rstrip().splitlines()[-2] == "师宗县教育局"
-    assert letter_b.startswith("扯乐完小致建档立卡贫困家庭学生家长的一封信")
+    assert letter_b.startswith("扯乐完小致建档立卡贫困家庭\n学生家长的一封信")
     # the policy tables differ: 营养改善计划 (云南省, inherited by 师宗县) vs 金秋助学 (兵团)
     notice_a = (a / "政策告知单/上扯_H01_黄德明.txt").read_text("utf-8")
     notice_b = (b / "政策告知单/上扯_H01_黄德明.txt").read_text("utf-8")

@@ -103,11 +103,16 @@ def build_from_text(name: str, text_dir: Path = TEXT, *, seal: bool = False) -> 
     doc = gongwen.new_document()
     items = paragraphs_from_text((text_dir / f"{name}.txt").read_text("utf-8"))
     sign_unit = None
+    previous, title = "", None
     for kind, text in items:
         if kind == "block":
             doc.add_paragraph(text)
+        elif kind == "title" and previous == "title":
+            # consecutive title lines form one title broken into lines (梯形, §7.3.1)
+            title.add_run().add_break()
+            title.add_run(text)
         elif kind == "title":
-            gongwen.add_title(doc, text, blank_after=False)
+            title = gongwen.add_title(doc, text, blank_after=False)
         elif kind == "center":
             p = gongwen.add_plain(doc, text)
             p.alignment = WD_ALIGN_PARAGRAPH.CENTER
@@ -132,6 +137,7 @@ def build_from_text(name: str, text_dir: Path = TEXT, *, seal: bool = False) -> 
                 gongwen.add_signature(doc, sign_unit or "", text)
         else:
             gongwen.add_body(doc, text)
+        previous = kind
     return _save(doc)
 
 
