@@ -254,7 +254,7 @@ def test_duplicate_id(tmp_path):
     ("per: 月\n      months: 0", 9, "不能小于 1"),
     ("per: 月\n      months: 十个月", 9, "应是整数"),
     ("per: 学期\n      months: 5", 9, "months 只用于按月发放"),
-    ("per: 每周", 8, "只能填 '学年', '学期', '月' or '一次性'"),
+    ("per: 每周", 8, "只能填 学年、学期、月、一次性"),
     ("grades: [3]", 8, "年级 3 不属于 初中"),
     ("when: {boarding: 也许}", 8, "应填 是 或 否"),
     ("when: {boardng: true}", 8, "未知字段 “boardng”"),
