@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import os
 import re
-import struct
 import subprocess
 import sys
 import time
-import zlib
 from pathlib import Path
 
 import pytest
@@ -20,6 +18,7 @@ from fupin_docs import doctor, pdf, preview
 from fupin_docs.errors import FupinError, ToolMissing
 from fupin_docs.i18n import set_lang
 from tests.conftest import require_tool
+from tests.pngutil import png_colors
 
 BODY = "为进一步做好教育扶贫工作，我校2024年共资助学生58人，发放资助金额12345.67元。"
 POSIX_ONLY = pytest.mark.skipif(sys.platform.startswith("win"), reason="uses a shell script")
@@ -52,45 +51,6 @@ def tool_output(*cmd: str | Path) -> str:
     """Return the stdout of a poppler tool."""
     return subprocess.run([str(c) for c in cmd], capture_output=True, check=True,
                           timeout=60).stdout.decode("utf-8", errors="replace")
-
-
-def png_colors(path: Path) -> int:
-    """Return how many distinct pixel values an 8-bit PNG has (minimal reader: zlib + filters)."""
-    data = path.read_bytes()
-    assert data[:8] == b"\x89PNG\r\n\x1a\n"
-    pos, idat, width = 8, b"", 0
-    channels = 0
-    while pos < len(data):
-        length, kind = struct.unpack(">I4s", data[pos:pos + 8])
-        body = data[pos + 8:pos + 8 + length]
-        if kind == b"IHDR":
-            width, _height, depth, color, _c, _f, interlace = struct.unpack(">IIBBBBB", body)
-            assert depth == 8 and interlace == 0
-            channels = {0: 1, 2: 3, 4: 2, 6: 4}[color]
-        elif kind == b"IDAT":
-            idat += body
-        pos += 12 + length
-    raw, bpp, stride = zlib.decompress(idat), channels, width * channels
-    prev, seen = bytearray(stride), set()
-    for start in range(0, len(raw), stride + 1):
-        kind, line = raw[start], bytearray(raw[start + 1:start + 1 + stride])
-        for i in range(stride):
-            left = line[i - bpp] if i >= bpp else 0
-            up, corner = prev[i], prev[i - bpp] if i >= bpp else 0
-            if kind == 1:
-                line[i] = (line[i] + left) & 255
-            elif kind == 2:
-                line[i] = (line[i] + up) & 255
-            elif kind == 3:
-                line[i] = (line[i] + (left + up) // 2) & 255
-            elif kind == 4:
-                p = left + up - corner
-                pa, pb, pc = abs(p - left), abs(p - up), abs(p - corner)
-                pred = left if pa <= pb and pa <= pc else up if pb <= pc else corner
-                line[i] = (line[i] + pred) & 255
-        seen.update(bytes(line[i:i + bpp]) for i in range(0, stride, bpp))
-        prev = line
-    return len(seen)
 
 
 @pytest.fixture(scope="module")

@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import re
 import statistics
-import struct
 import subprocess
 import sys
 import time
 import xml.etree.ElementTree as ET
-import zlib
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -23,6 +21,7 @@ from fupin_docs.build import BuildOptions, build
 from fupin_docs.cli import main
 from fupin_docs.lint import format_departures, lint_docx
 from tests.conftest import EXAMPLES, require_tool, tree_snapshot
+from tests.pngutil import has_ink
 from tests.test_build import CHELE_FIGURES
 
 POSIX_ONLY = pytest.mark.skipif(sys.platform.startswith("win"), reason="uses a shell script")
@@ -261,45 +260,6 @@ def test_doctor_exit_code(runner: CliRunner, monkeypatch: pytest.MonkeyPatch) ->
     monkeypatch.setattr(doctor, "diagnose", lambda: [ok, no_poppler, no_fang])
     result = runner.invoke(main, ["doctor"])
     assert result.exit_code == 1 and "[缺少] 仿宋_GB2312" in result.output
-
-
-def has_ink(png: Path) -> bool:
-    """Return True when an 8-bit PNG has a dark pixel (text), not just a white page."""
-    data = png.read_bytes()
-    pos, idat, width, channels = 8, b"", 0, 0
-    while pos < len(data):
-        length, kind = struct.unpack(">I4s", data[pos:pos + 8])
-        body = data[pos + 8:pos + 8 + length]
-        if kind == b"IHDR":
-            width, _, depth, color = struct.unpack(">IIBB", body[:10])
-            assert depth == 8 and body[12] == 0  # 8 bits, not interlaced
-            channels = {0: 1, 2: 3, 4: 2, 6: 4}[color]
-        elif kind == b"IDAT":
-            idat += body
-        pos += 12 + length
-    raw, bpp = zlib.decompress(idat), channels
-    stride, prev = width * bpp, bytearray(width * bpp)
-    for start in range(0, len(raw), stride + 1):
-        kind, line = raw[start], bytearray(raw[start + 1:start + 1 + stride])
-        for i in range(stride):
-            left = line[i - bpp] if i >= bpp else 0
-            up, corner = prev[i], prev[i - bpp] if i >= bpp else 0
-            if kind == 1:
-                line[i] = (line[i] + left) & 255
-            elif kind == 2:
-                line[i] = (line[i] + up) & 255
-            elif kind == 3:
-                line[i] = (line[i] + (left + up) // 2) & 255
-            elif kind == 4:
-                p = left + up - corner
-                pa, pb, pc = abs(p - left), abs(p - up), abs(p - corner)
-                line[i] = (line[i] + (left if pa <= pb and pa <= pc else up if pb <= pc
-                                      else corner)) & 255
-        colour = min(3, bpp)
-        if any(max(line[i:i + colour]) < 100 for i in range(0, stride, bpp)):
-            return True
-        prev = line
-    return False
 
 
 def test_preview_shows_every_document_type(runner: CliRunner, tmp_path: Path) -> None:
