@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import codecs
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -55,8 +56,8 @@ class Loaded:
 # PyYAML's messages, in the words a secretary can act on
 _YAML_MESSAGES = {
     "mapping values are not allowed here": (
-        "这里不能出现冒号“:”", "a colon is not allowed here",
-        "冒号后要有空格；若文字本身含冒号，请给整段文字加引号"),
+        "这里不能出现冒号“:”（常见原因：缩进不对齐，或文字中含冒号）", "a colon is not allowed here",
+        "检查这一行与上一行是否左对齐；若文字本身含冒号，请给整段文字加引号"),
     "could not find expected ':'": (
         "缺少冒号“:”", "expected ':'", "每个字段写成 “字段名: 值”，冒号为英文半角且后面有空格"),
     "found character '\\t' that cannot start any token": (
@@ -72,7 +73,35 @@ _YAML_MESSAGES = {
         "双引号里有无法识别的反斜杠", "unknown escape character", "把 \\ 写成 \\\\ 或改用单引号"),
     "special characters are not allowed": (
         "文件中有不可见的控制字符", "control characters in the file", "删除该处的特殊字符后保存"),
+    "that cannot start any token": (
+        "这个字符不能放在一段文字的开头", "this character cannot start a value",
+        "给整段文字加引号，如 \"@张三\""),
+    "expected ',' or ']'": (
+        "方括号 [ ] 没有配对，或各项之间缺少逗号", "unclosed [ or missing comma",
+        "检查 [ 与 ] 是否成对，各项之间用英文逗号隔开"),
+    "expected ',' or '}'": (
+        "花括号 { } 没有配对，或各项之间缺少逗号", "unclosed { or missing comma",
+        "检查 { 与 } 是否成对，各项之间用英文逗号隔开"),
+    "expected <block end>": (
+        "缩进不对齐", "indentation does not line up", "同一层的字段要左对齐，用空格缩进"),
+    "expected the node content": (
+        "这里缺少内容（括号或引号没有写完）", "a value is missing here", "检查括号、引号是否成对"),
+    "but found another document": (
+        "一个文件只能有一份资料（出现了第二个 “---”）", "only one document per file",
+        "删除多余的 “---” 行，或把后面的内容另存为一个文件"),
+    "for merging": (
+        "合并键 “<<” 后面应是用 & 定义过的“字段: 值”", "'<<' must merge a mapping",
+        "写成 <<: *名称，并在前面用 &名称 定义"),
 }
+# Errors that PyYAML notices only later (at the next line, or the end of the file): the place
+# where the unfinished thing began is where the user must look
+_AT_START = ("could not find expected ':'", "found unexpected end of stream",
+             "expected ',' or ']'", "expected ',' or '}'")
+# Characters that are not text; YAML rejects them written raw, but "\a" and the like let
+# them into a value, where they would break a Word file
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f]")
+#: nodes after expanding aliases (*name); a county's data has a few hundred thousand
+MAX_NODES = 2_000_000
 
 
 def _decode(raw: bytes, display: str) -> tuple[str | None, Problem | None]:
@@ -121,20 +150,82 @@ def load_file(path: Path, display: str | None = None) -> Loaded:
     lines = text.splitlines()
     try:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
+        if node is None:  # only comments
+            return Loaded(None, positions, [Problem(
+                tr("文件中只有注释，没有内容", "the file holds only comments"), Location(display),
+                tr("填写内容，或删除这个文件", "fill it in or delete it"))])
+        tangle = _tangle(node)
+        if tangle:
+            why, mark = tangle
+            return Loaded(None, positions, [Problem(
+                why, _loc(display, lines, mark.line, mark.column),
+                tr("检查 & 与 * 的用法", "check the & and * marks"))])
+        walker = _Walker(display, lines, positions)
+        data = walker.walk(node, ())
     except yaml.MarkedYAMLError as exc:
         return Loaded(None, positions, [_syntax_problem(exc, display, lines)])
-    except yaml.YAMLError as exc:  # e.g. several documents in one file
+    except yaml.reader.ReaderError as exc:  # a control character written into the file
+        line = text.count("\n", 0, exc.position)
+        column = exc.position - (text.rfind("\n", 0, exc.position) + 1)
+        return Loaded(None, positions, [Problem(
+            tr(f"YAML 格式错误：文件中有不可见的控制字符（U+{exc.character:04X}）",
+               f"YAML syntax error: control character U+{exc.character:04X}"),
+            _loc(display, lines, line, column), tr("删除该处的特殊字符后保存", "delete it"))])
+    except yaml.YAMLError as exc:
         return Loaded(None, positions, [Problem(tr(f"YAML 格式错误：{exc}", f"YAML error: {exc}"),
                                                 Location(display))])
-    walker = _Walker(display, lines, positions)
-    data = walker.walk(node, ())
+    except RecursionError:
+        return Loaded(None, positions, [Problem(tr("YAML 嵌套层次太深", "YAML nested too deeply"),
+                                                Location(display),
+                                                tr("检查是否选错了文件", "check the file"))])
     return Loaded(data, positions, walker.problems)
+
+
+class _Tangled(Exception):
+    """Aliases make a node tree unusable: `why`, at `node`."""
+
+    def __init__(self, why: str, node: Node):
+        super().__init__(why)
+        self.why, self.node = why, node
+
+
+def _tangle(root: Node) -> tuple[str, yaml.Mark] | None:
+    """Return why aliases make `root` unusable (a loop, or too much when expanded), and where."""
+    sizes: dict[int, int] = {}  # id(node) -> nodes under it, aliases expanded
+    open_: set[int] = set()
+
+    def size(node: Node) -> int:
+        if id(node) in sizes:
+            return sizes[id(node)]
+        if id(node) in open_:
+            raise _Tangled(tr("别名（*）引用了包含它自身的内容，形成循环",
+                              "an alias refers to itself"), node)
+        open_.add(id(node))
+        if isinstance(node, SequenceNode):
+            children = list(node.value)
+        elif isinstance(node, MappingNode):
+            children = [part for pair in node.value for part in pair]
+        else:
+            children = []
+        total = 1 + sum(size(child) for child in children)
+        open_.discard(id(node))
+        if total > MAX_NODES:
+            raise _Tangled(tr("别名（*）展开后内容过多", "aliases expand to too much data"), node)
+        sizes[id(node)] = total
+        return total
+
+    try:
+        size(root)
+    except _Tangled as stop:
+        return stop.why, stop.node.start_mark
+    return None
 
 
 def _syntax_problem(exc: yaml.MarkedYAMLError, display: str, lines: list[str]) -> Problem:
     """Return a Chinese problem for a YAML syntax error, at its line and column."""
-    mark = exc.problem_mark or exc.context_mark
     raw = exc.problem or exc.context or str(exc)
+    start = any(p in raw for p in _AT_START) and exc.context_mark is not None
+    mark = exc.context_mark if start else exc.problem_mark or exc.context_mark
     message, hint = tr(f"YAML 格式错误：{raw}", f"YAML syntax error: {raw}"), None
     for pattern, (zh, en, how) in _YAML_MESSAGES.items():
         if pattern in raw:
@@ -172,7 +263,15 @@ class _Walker:
                                            node.start_mark.column, path_text(path) or None)
         if isinstance(node, ScalarNode):
             try:
-                return self.constructor.construct_object(node, deep=True)
+                value = self.constructor.construct_object(node, deep=True)
+                bad = _CONTROL.search(value) if isinstance(value, str) else None
+                if bad:
+                    self.problems.append(Problem(
+                        tr(f"文字中有不可见的控制字符（U+{ord(bad.group()):04X}）",
+                           f"control character U+{ord(bad.group()):04X} in the text"),
+                        self.positions.values[path],
+                        tr("删除该字符；双引号中的 \\a、\\b 等也会写出控制字符", "delete it")))
+                return value
             except (yaml.YAMLError, ValueError) as exc:  # e.g. an impossible date 2018-02-30
                 reason = getattr(exc, "problem", None) or exc
                 message = (tr(f"日期不存在：“{node.value}”", f"no such date: {node.value}")
@@ -187,14 +286,25 @@ class _Walker:
         return None
 
     def _mapping(self, node: MappingNode, path: KeyPath) -> dict[Any, Any]:
-        self.constructor.flatten_mapping(node)  # resolve YAML merge keys (<<)
         result: dict[Any, Any] = {}
+        try:
+            self.constructor.flatten_mapping(node)  # resolve YAML merge keys (<<)
+        except yaml.MarkedYAMLError as exc:
+            self.problems.append(_syntax_problem(exc, self.display, self.lines))
+            return result
         for key_node, value_node in node.value:
             if not isinstance(key_node, ScalarNode):
                 self.problems.append(Problem(tr("字段名必须是简单文字", "keys must be plain text"),
                                              self._at(key_node, path)))
                 continue
-            key = self.constructor.construct_object(key_node)
+            try:
+                key = self.constructor.construct_object(key_node)
+            except (yaml.YAMLError, ValueError):  # a key like 2018-02-30 or !tag
+                self.problems.append(Problem(tr(f"无法识别的字段名“{key_node.value}”",
+                                                f"unreadable key '{key_node.value}'"),
+                                             self._at(key_node, path),
+                                             tr("字段名请写成简单文字", "write keys as plain text")))
+                continue
             key = key if isinstance(key, (str, int)) else str(key)
             key_loc = self._at(key_node, path + (key,))
             if key in result:

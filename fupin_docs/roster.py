@@ -23,6 +23,8 @@ from fupin_docs.roster_headers import (ALL_COLUMNS, CHILD_NAME, IGNORED, REQUIRE
                                        map_headers, normalise, read_cell, text)
 
 _EXCEL_ERRORS = {"#N/A", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#NULL!"}
+# characters that are not text (a pasted bell or form feed); they would break a Word file
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f]")
 # 填表人、合计 … lines under the table are not households
 _FOOTER = re.compile(r"(填表|制表|审核|负责人|合计|总计|说明|注\s*[:：])")
 _NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
@@ -246,6 +248,11 @@ class _Reader:
                 elif isinstance(value, str) and value.strip() in _EXCEL_ERRORS:
                     self.problem(tr(f"单元格是 Excel 错误值 {value.strip()}", f"Excel error {value}"),
                                  cells[col], tr("请改正公式，或直接填写内容", "fix the formula"))
+                elif isinstance(value, str) and _CONTROL.search(value):
+                    code = ord(_CONTROL.search(value).group())
+                    self.problem(tr(f"单元格中有不可见的控制字符（U+{code:04X}）",
+                                    f"control character U+{code:04X} in the cell"),
+                                 cells[col], tr("删除该字符后保存", "delete it"))
                 elif not is_blank(value):
                     try:
                         values[col] = read_cell(col, value)

@@ -43,12 +43,13 @@ def _problem(err: Any, positions: Positions, root: type[BaseModel] = Project,
     loc = prefix + rel  # `rel` finds fields in `root`; `loc` finds positions and is shown
     kind = err["type"]
     where_path = path_text(loc)
-    if kind == "extra_forbidden":
+    if kind in ("extra_forbidden", "invalid_key"):  # invalid_key: a number where a key belongs
         key = loc[-1]
         allowed = _fields_at(rel[:-1], root)
         close = difflib.get_close_matches(str(key), allowed, n=1, cutoff=0.6)
         hint = (tr(f"是不是想写 “{close[0]}”？", f"did you mean '{close[0]}'?") if close else
-                tr("可用的字段：" + "、".join(allowed), "known keys: " + ", ".join(allowed)))
+                tr("可用的字段：" + "、".join(allowed), "known keys: " + ", ".join(allowed))
+                if allowed else tr("字段名应是文字", "keys must be text"))
         return Problem(tr(f"未知字段 “{key}”", f"unknown key '{key}'"), positions.of_key(loc), hint)
     if kind == "missing":
         name = loc[-1]

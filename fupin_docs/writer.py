@@ -48,9 +48,14 @@ class Staging:
 
     def __enter__(self) -> Staging:
         ensure_replaceable(self.target)
-        self.target.parent.mkdir(parents=True, exist_ok=True)
-        self.root = Path(tempfile.mkdtemp(prefix=f".{self.target.name}.tmp-",
-                                          dir=self.target.parent))
+        try:
+            self.target.parent.mkdir(parents=True, exist_ok=True)
+            self.root = Path(tempfile.mkdtemp(prefix=f".{self.target.name}.tmp-",
+                                              dir=self.target.parent))
+        except OSError as exc:  # the parent is a file, read-only, on a missing drive …
+            raise FupinError(tr(f"无法在 {self.target.parent} 建立输出文件夹：{exc.strerror}",
+                                f"cannot create the output folder in {self.target.parent}: "
+                                f"{exc.strerror}")) from None
         return self
 
     def write(self, rel: str, data: bytes) -> None:
@@ -73,11 +78,19 @@ class Staging:
             shutil.rmtree(self.root, ignore_errors=True)
             return
         old = None
-        if self.target.exists():
-            old = self.target.with_name(f".{self.target.name}.old-{os.getpid()}")
-            shutil.rmtree(old, ignore_errors=True)
-            os.replace(self.target, old)
-        os.replace(self.root, self.target)
+        try:
+            if self.target.exists():
+                old = self.target.with_name(f".{self.target.name}.old-{os.getpid()}")
+                shutil.rmtree(old, ignore_errors=True)
+                os.replace(self.target, old)
+            os.replace(self.root, self.target)
+        except OSError as exc:  # e.g. a file in the target is open on Windows: put it back
+            if old is not None and old.exists() and not self.target.exists():
+                os.replace(old, self.target)
+            shutil.rmtree(self.root, ignore_errors=True)
+            raise FupinError(tr(f"无法替换输出文件夹 {self.target}：{exc.strerror}。"
+                                "请关闭其中打开的文件后重试",
+                                f"cannot replace {self.target}: {exc.strerror}")) from None
         if old is not None:
             shutil.rmtree(old, ignore_errors=True)
 
