@@ -28,6 +28,8 @@ def stage_text(child: Child) -> str:
 def _entitlement_data(e: policy.Entitlement) -> dict[str, Any]:
     item = e.item
     standard = f"{yuan(item.amount)}/{item.per}" if item.per != "一次性" else f"一次性{yuan(item.amount)}"
+    if item.kind == "减免" and not item.amount:
+        standard = f"免{e.waived}"  # not "0元/学年": a waiver is worth the fees it waives
     return {"id": item.id, "name": item.name, "kind": item.kind, "per": item.per,
             "amount": item.amount, "yearly": e.yearly, "counted": e.counted,
             "waives": e.waived, "source": item.source or "", "standard": standard,
