@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import gc
 import os
+import signal
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
@@ -11,7 +13,7 @@ from typing import Any
 
 from fupin_docs import documents
 from fupin_docs.render.docx import CompiledDocx
-from fupin_docs.render.merge import merge_records
+from fupin_docs.render.merge import PrintFileWriter
 from fupin_docs.render.text import CompiledText
 from fupin_docs.templates import TemplateSet, make_env
 from fupin_docs.writer import safe_name, write_into
@@ -25,6 +27,8 @@ class UnitJob:
 
     unit: str
     records: tuple[tuple[str, dict[str, Any]], ...]
+    #: file name of the unit's print file, unique among the units of the build
+    merged_name: str = ""
 
 
 @dataclass(frozen=True)
@@ -73,13 +77,15 @@ class _Renderer:
         """Render and write every document of one unit; return (path, sha256) per file."""
         written = []
         for doc, word, text in self.docs:
+            merged = PrintFileWriter(word, doc.per_page)
             for stem, ctx in job.records:
-                for rel, data in ((f"{doc.folder}/{stem}.docx", word.render(ctx)),
+                data, body = word.render_with_body(ctx)  # the body is reused in the print file
+                merged.add(ctx, body)
+                for rel, blob in ((f"{doc.folder}/{stem}.docx", data),
                                   (f"{doc.folder}/{stem}.txt", text.render(ctx))):
-                    written.append((rel, write_into(self.root, rel, data)))
-            merged = merge_records(word, (ctx for _, ctx in job.records), per_page=doc.per_page)
-            rel = f"{doc.folder}/{MERGED}/{safe_name(job.unit)}.docx"
-            written.append((rel, write_into(self.root, rel, merged)))
+                    written.append((rel, write_into(self.root, rel, blob)))
+            rel = f"{doc.folder}/{MERGED}/{job.merged_name}.docx"
+            written.append((rel, write_into(self.root, rel, merged.finish())))
         return written
 
 
@@ -88,6 +94,8 @@ _worker: _Renderer | None = None
 
 def _init(setup: Setup) -> None:
     global _worker
+    # Ctrl-C goes to the whole process group: the main process reports it, workers stay quiet
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     _worker = _Renderer(setup)
 
 
@@ -108,11 +116,16 @@ def render_units(jobs: Iterable[UnitJob], setup: Setup, *, jobs_count: int | Non
             if progress:
                 progress(len(job.records))
         return
-    with ProcessPoolExecutor(workers, initializer=_init, initargs=(setup,)) as pool:
-        for job, result in zip_jobs(jobs, pool):
-            yield from result
-            if progress:
-                progress(len(job.records))
+    # workers fork from this process: freezing the loaded data keeps their copy shared
+    gc.freeze()
+    try:
+        with ProcessPoolExecutor(workers, initializer=_init, initargs=(setup,)) as pool:
+            for job, result in zip_jobs(jobs, pool):
+                yield from result
+                if progress:
+                    progress(len(job.records))
+    finally:
+        gc.unfreeze()
 
 
 def zip_jobs(jobs: Iterable[UnitJob], pool: ProcessPoolExecutor

@@ -21,7 +21,7 @@ from fupin_docs.render.text import CompiledText
 from fupin_docs.stats import Stats
 from fupin_docs.resources import Resources, resources_for
 from fupin_docs.templates import TemplateSet, make_env
-from fupin_docs.writer import MANIFEST, Staging, manifest_bytes, read_manifest, sha256
+from fupin_docs.writer import MANIFEST, Staging, manifest_bytes, read_manifest, safe_name, sha256
 
 log = logging.getLogger(__name__)
 
@@ -122,7 +122,7 @@ def build(project_path: Path, options: BuildOptions) -> BuildResult:
         manifest = {"tool": f"fupin-docs {__version__}", "inputs": inputs, "settings": settings,
                     "outputs": dict(sorted(staging.written.items()))}
         staging.write(MANIFEST, manifest_bytes(manifest))
-        files = dict(staging.written)
+        files = {rel: digest for rel, digest in staging.written.items() if rel != MANIFEST}
     return BuildResult(options.out_dir, files, warnings)
 
 
@@ -131,11 +131,22 @@ def unit_jobs(loaded: LoadedProject, contexts: HouseholdContexts) -> Iterator[Un
     by_unit: dict[str, list] = {u.id: [] for u in loaded.project.units}
     for household in loaded.project.households:
         by_unit[household.unit].append(household)
+    taken: set[str] = set()
     for unit in loaded.project.units:
         homes = by_unit[unit.id]
         if homes:
+            # two units whose names differ only in case or in characters Windows forbids
+            # would share one print file: add the unit id, then a number
+            name = safe_name(unit.name)
+            if name.casefold() in taken:
+                name = f"{name}_{safe_name(unit.id)}"
+            n = 1
+            while name.casefold() in taken:
+                n += 1
+                name = f"{safe_name(unit.name)}_{n}"
+            taken.add(name.casefold())
             yield UnitJob(unit.name, tuple((file_stem(h, unit.name), contexts.context(h))
-                                           for h in homes))
+                                           for h in homes), name)
 
 
 def _render_school_doc(doc: documents.DocType, ctx: dict, templates: TemplateSet,

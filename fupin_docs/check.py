@@ -166,8 +166,7 @@ def _people(loaded: LoadedProject, stats: Stats) -> Iterator[Problem]:
                                   f"{c.name} is {age} and in grade {c.grade}; please check"),
                                loaded, path + ("grade",))
     for s in stats.out_of_school:
-        hi = loaded.project.households.index(s.household)
-        ci = s.household.children.index(s.child)
+        hi, ci = s.index
         yield warn(tr(f"控辍保学：{s.child.name}（{s.household.head}户，{stats.age(s.child)}岁）"
                       f"处于义务教育年龄但未入学",
                       f"{s.child.name} is of compulsory-school age but enrolled nowhere"),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import os
+import re
 from decimal import Decimal
 from typing import Any
 
@@ -15,7 +16,7 @@ from openpyxl.utils import get_column_letter
 from fupin_docs.cnformat import mask_id, rmb_upper
 from fupin_docs.household import HouseholdContexts
 from fupin_docs.project import LoadedProject
-from fupin_docs.render.fastzip import read_members, write_zip
+from fupin_docs.render.fastzip import inflate, read_members, write_zip
 
 MONEY = "#,##0.00"
 _THIN = Side(style="thin", color="808080")
@@ -108,8 +109,14 @@ def _save(wb: Workbook) -> bytes:
     wb.properties.created = wb.properties.modified = stamp
     buf = io.BytesIO()
     wb.save(buf)
-    # openpyxl stamps the zip with the current time: rewrite it with fixed ones
-    return write_zip(read_members(buf.getvalue()))
+    # openpyxl stamps the zip with the current time and docProps/core.xml's `modified` with
+    # now, whatever was set: rewrite both with the fixed stamp
+    members = read_members(buf.getvalue())
+    core = next(m for m in members if m.name == "docProps/core.xml")
+    fixed = stamp.strftime("%Y-%m-%dT%H:%M:%SZ")
+    xml = re.sub(r"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)", rf"\g<1>{fixed}\g<2>",
+                 inflate(core).decode("utf-8"))
+    return write_zip(members, {"docProps/core.xml": xml})
 
 
 def _id(value: str | None, full: bool) -> str:

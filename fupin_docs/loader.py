@@ -19,24 +19,37 @@ KeyPath = tuple[Any, ...]
 MAX_BYTES = 10 * 1024 * 1024  # a school's data is a few hundred KB; 10 MB means a wrong file
 
 
+#: a position as the loader stores it: (file name, file lines, zero-based line, column); it
+#: becomes a Location only when a message needs one (10,000 households have 300,000 values)
+Mark = tuple[str, list[str], int, int]
+
+
+def _located(entry: Location | Mark, path: KeyPath) -> Location:
+    if isinstance(entry, Location):
+        return entry
+    display, lines, line0, col0 = entry
+    return _loc(display, lines, line0, col0, path_text(path) or None)
+
+
 @dataclass
 class Positions:
     """Where each value and each key of the loaded data was written."""
 
-    values: dict[KeyPath, Location] = field(default_factory=dict)
-    keys: dict[KeyPath, Location] = field(default_factory=dict)
+    values: dict[KeyPath, Location | Mark] = field(default_factory=dict)
+    keys: dict[KeyPath, Location | Mark] = field(default_factory=dict)
 
     def of_value(self, path: KeyPath) -> Location | None:
         """Return where the value at `path` (or its nearest written ancestor) starts."""
         for end in range(len(path), -1, -1):
-            loc = self.values.get(tuple(path[:end]))
-            if loc is not None:
-                return loc
+            entry = self.values.get(tuple(path[:end]))
+            if entry is not None:
+                return _located(entry, tuple(path[:end]))
         return None
 
     def of_key(self, path: KeyPath) -> Location | None:
         """Return where the key naming `path` is written, else where its value is."""
-        return self.keys.get(tuple(path)) or self.of_value(path)
+        entry = self.keys.get(tuple(path))
+        return _located(entry, tuple(path)) if entry is not None else self.of_value(path)
 
     def update(self, other: Positions, prefix: KeyPath = ()) -> None:
         """Copy `other`'s positions in, with `prefix` put before each path."""
@@ -149,18 +162,19 @@ def load_file(path: Path, display: str | None = None) -> Loaded:
                                                 tr("填写内容，或删除这个文件", "fill it in or delete it"))])
     lines = text.splitlines()
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        node = _compose(text)
         if node is None:  # only comments
             return Loaded(None, positions, [Problem(
                 tr("文件中只有注释，没有内容", "the file holds only comments"), Location(display),
                 tr("填写内容，或删除这个文件", "fill it in or delete it"))])
-        tangle = _tangle(node)
+        tangle = _tangle(node) if "*" in text else None  # only aliases (*name) can tangle
         if tangle:
             why, mark = tangle
             return Loaded(None, positions, [Problem(
                 why, _loc(display, lines, mark.line, mark.column),
                 tr("检查 & 与 * 的用法", "check the & and * marks"))])
         walker = _Walker(display, lines, positions)
+        walker.aliased = "*" in text or "<<" in text
         data = walker.walk(node, ())
     except yaml.MarkedYAMLError as exc:
         return Loaded(None, positions, [_syntax_problem(exc, display, lines)])
@@ -221,6 +235,18 @@ def _tangle(root: Node) -> tuple[str, yaml.Mark] | None:
     return None
 
 
+def _compose(text: str) -> Node | None:
+    """Return the node tree: by libyaml when present (several times faster on 10,000 households);
+    on any error, again in Python, whose errors this module knows how to explain."""
+    fast = getattr(yaml, "CSafeLoader", None)
+    if fast is not None:
+        try:
+            return yaml.compose(text, Loader=fast)
+        except yaml.YAMLError:
+            pass
+    return yaml.compose(text, Loader=yaml.SafeLoader)
+
+
 def _syntax_problem(exc: yaml.MarkedYAMLError, display: str, lines: list[str]) -> Problem:
     """Return a Chinese problem for a YAML syntax error, at its line and column."""
     raw = exc.problem or exc.context or str(exc)
@@ -250,6 +276,9 @@ def path_text(path: KeyPath) -> str:
     return out
 
 
+_STR = "tag:yaml.org,2002:str"
+
+
 class _Walker:
     """Turn a composed YAML node tree into Python data, noting positions and duplicate keys."""
 
@@ -257,19 +286,24 @@ class _Walker:
         self.display, self.lines, self.positions = display, lines, positions
         self.problems: list[Problem] = []
         self.constructor = SafeConstructor()
+        #: with aliases one node can sit in several places: then nothing may be let go early
+        self.aliased = False
 
     def walk(self, node: Node, path: KeyPath) -> Any:
-        self.positions.values[path] = _loc(self.display, self.lines, node.start_mark.line,
-                                           node.start_mark.column, path_text(path) or None)
+        mark = node.start_mark
+        self.positions.values[path] = (self.display, self.lines, mark.line, mark.column)
         if isinstance(node, ScalarNode):
             try:
-                value = self.constructor.construct_object(node, deep=True)
+                if node.tag == _STR:  # most values: no constructor lookup needed
+                    value = node.value
+                else:
+                    value = self.constructor.construct_object(node, deep=True)
                 bad = _CONTROL.search(value) if isinstance(value, str) else None
                 if bad:
                     self.problems.append(Problem(
                         tr(f"文字中有不可见的控制字符（U+{ord(bad.group()):04X}）",
                            f"control character U+{ord(bad.group()):04X} in the text"),
-                        self.positions.values[path],
+                        self.positions.of_value(path),
                         tr("删除该字符；双引号中的 \\a、\\b 等也会写出控制字符", "delete it")))
                 return value
             except (yaml.YAMLError, ValueError) as exc:  # e.g. an impossible date 2018-02-30
@@ -277,10 +311,17 @@ class _Walker:
                 message = (tr(f"日期不存在：“{node.value}”", f"no such date: {node.value}")
                            if "out of range" in str(reason) else
                            tr(f"无法识别的值：{reason}", f"unreadable value: {reason}"))
-                self.problems.append(Problem(message, self.positions.values[path]))
+                self.problems.append(Problem(message, self.positions.of_value(path)))
                 return node.value
         if isinstance(node, SequenceNode):
-            return [self.walk(item, path + (i,)) for i, item in enumerate(node.value)]
+            items = node.value
+            out = []
+            for i, item in enumerate(items):
+                out.append(self.walk(item, path + (i,)))
+                # let each walked subtree go: the node tree of 10,000 households is large
+                if not self.aliased:
+                    items[i] = None
+            return out
         if isinstance(node, MappingNode):
             return self._mapping(node, path)
         return None
@@ -298,7 +339,8 @@ class _Walker:
                                              self._at(key_node, path)))
                 continue
             try:
-                key = self.constructor.construct_object(key_node)
+                key = (key_node.value if key_node.tag == _STR
+                       else self.constructor.construct_object(key_node))
             except (yaml.YAMLError, ValueError):  # a key like 2018-02-30 or !tag
                 self.problems.append(Problem(tr(f"无法识别的字段名“{key_node.value}”",
                                                 f"unreadable key '{key_node.value}'"),
@@ -306,15 +348,17 @@ class _Walker:
                                              tr("字段名请写成简单文字", "write keys as plain text")))
                 continue
             key = key if isinstance(key, (str, int)) else str(key)
-            key_loc = self._at(key_node, path + (key,))
+            mark = key_node.start_mark
             if key in result:
-                first = self.positions.keys[path + (key,)]
+                first = self.positions.of_key(path + (key,))
+                assert first is not None
                 self.problems.append(Problem(
                     tr(f"字段 “{key}” 重复出现（第一次在第{first.line}行）",
-                       f"key '{key}' appears twice (first on line {first.line})"), key_loc,
+                       f"key '{key}' appears twice (first on line {first.line})"),
+                    self._at(key_node, path + (key,)),
                     tr("删掉其中一个，或合并两处的内容", "remove or merge one of them")))
                 continue
-            self.positions.keys[path + (key,)] = key_loc
+            self.positions.keys[path + (key,)] = (self.display, self.lines, mark.line, mark.column)
             result[key] = self.walk(value_node, path + (key,))
         return result
 

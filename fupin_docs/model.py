@@ -43,9 +43,12 @@ def _to_money(value: Any) -> Decimal:
         raise ValueError(f"“{value}”不是金额")
     if amount < 0:
         raise ValueError(f"金额不能是负数：{value}")
+    if amount >= MONEY_LIMIT:
+        raise ValueError(f"金额过大：{value}（应小于一万亿元），请检查是否多写了零")
     return amount
 
 
+MONEY_LIMIT = Decimal(10) ** 12  # beyond any school figure; also what 大写 can spell out
 Money = Annotated[Decimal, BeforeValidator(_to_money)]
 """An amount in yuan (元), never a float."""
 

@@ -19,6 +19,8 @@ class Student:
     id: str
     child: Child
     household: Household
+    #: (household index, child index) in the project, for locating messages
+    index: tuple[int, int] = (0, 0)
 
     @property
     def at_school(self) -> bool:
@@ -50,8 +52,8 @@ class Stats:
     @cached_property
     def students(self) -> list[Student]:
         """Return every child of every registered household."""
-        return [Student(h.child_id(i), c, h) for h in self.project.households
-                for i, c in enumerate(h.children)]
+        return [Student(h.child_id(i), c, h, (hi, i))
+                for hi, h in enumerate(self.project.households) for i, c in enumerate(h.children)]
 
     @cached_property
     def registered_students(self) -> list[Student]:
@@ -118,24 +120,33 @@ class Stats:
     @cached_property
     def pairings(self) -> list[TeacherPairing]:
         """Return one entry per paired teacher, in the order teachers are listed."""
+        # index once: comparing households one by one made 10,000 households take minutes
         teachers = {t.id: t for t in self.project.teachers}
         by_student = {s.id: s for s in self.students}
+        homes_of_unit: dict[str, list[Household]] = {}
+        home_by_id: dict[str, Household] = {}
+        for h in self.project.households:
+            homes_of_unit.setdefault(h.unit, []).append(h)
+            home_by_id[h.id] = h
+        students_of: dict[str, list[Student]] = {}
+        for s in self.registered_students:
+            students_of.setdefault(s.household.id, []).append(s)
         found: dict[str, dict[str, list]] = {}
         for p in self.project.pairings:
             slot = found.setdefault(p.teacher, {"units": [], "households": [], "students": []})
+            homes = homes_of_unit.get(p.unit, []) if p.unit else [home_by_id[h] for h in p.households]
             if p.unit:
                 slot["units"].append(self.units_by_id[p.unit])
-                homes = [h for h in self.project.households if h.unit == p.unit]
-                slot["households"] += homes
-                slot["students"] += [s for s in self.registered_students if s.household in homes]
-            for hid in p.households:
-                home = next(h for h in self.project.households if h.id == hid)
+            for home in homes:
                 slot["households"].append(home)
-                slot["students"] += [s for s in self.registered_students if s.household is home]
+                slot["students"] += students_of.get(home.id, [])
+            seen = {h.id for h in slot["households"]}
             for sid in p.students:
-                slot["students"].append(by_student[sid])
-                if by_student[sid].household not in slot["households"]:
-                    slot["households"].append(by_student[sid].household)
+                student = by_student[sid]
+                slot["students"].append(student)
+                if student.household.id not in seen:
+                    seen.add(student.household.id)
+                    slot["households"].append(student.household)
         return [TeacherPairing(teachers[t.id], tuple(found[t.id]["units"]),
                                tuple(found[t.id]["households"]), tuple(found[t.id]["students"]))
                 for t in self.project.teachers if t.id in found]

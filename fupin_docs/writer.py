@@ -50,7 +50,9 @@ class Staging:
         ensure_replaceable(self.target)
         try:
             self.target.parent.mkdir(parents=True, exist_ok=True)
-            self.root = Path(tempfile.mkdtemp(prefix=f".{self.target.name}.tmp-",
+            remove_stale(self.target)
+            # the pid in the name lets a later build tell a killed build's leftovers
+            self.root = Path(tempfile.mkdtemp(prefix=f".{self.target.name}.tmp-{os.getpid()}-",
                                               dir=self.target.parent))
         except OSError as exc:  # the parent is a file, read-only, on a missing drive …
             raise FupinError(tr(f"无法在 {self.target.parent} 建立输出文件夹：{exc.strerror}",
@@ -93,6 +95,33 @@ class Staging:
                                 f"cannot replace {self.target}: {exc.strerror}")) from None
         if old is not None:
             shutil.rmtree(old, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    """Return True when process `pid` still runs (so its staging folder is in use)."""
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OSError):
+        return True  # exists but not ours, or a platform that cannot tell: leave it alone
+    return True
+
+
+def remove_stale(target: Path) -> None:
+    """Remove staging folders that builds killed outright (kill -9, power cut) left beside
+    `target`; if such a build died between its two renames, put the old output back."""
+    for folder in target.parent.glob(f".{target.name}.*-*"):
+        kind, _, rest = folder.name[len(target.name) + 2:].partition("-")
+        pid = rest.split("-", 1)[0]
+        if kind not in ("tmp", "old") or not pid.isdigit() or _alive(int(pid)):
+            continue
+        if kind == "old" and not target.exists():
+            os.replace(folder, target)
+        else:
+            shutil.rmtree(folder, ignore_errors=True)
 
 
 def write_into(root: Path, rel: str, data: bytes) -> str:

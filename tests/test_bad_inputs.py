@@ -414,17 +414,12 @@ CASES = [
          {"school.yaml": XLSX_YAML,
           "花名册.xlsx": xlsx([HEAD, *with_rows((2, 6, "=\"小\"&\"学\""))])},
          ("公式没有计算结果", "花名册.xlsx 第4行第G列"), command="check"),
-    # known gaps, outside the files these tests may fix
     Case("template-text-gbk", "GBK 编码的文本模板 / a text template saved as GBK",
          {"templates/text/report.txt": "报告{{ school.name }}\n".encode("gbk")},
-         ("report.txt", "UTF-8"),
-         marks=(pytest.mark.xfail(strict=True, reason="render/text.py lets UnicodeDecodeError "
-                                  "escape: an internal error instead of a located message"),)),
+         ("report.txt", "UTF-8")),
     Case("value-absurd-amount", "金额 1e400 / an amount too large to print",
          {"school.yaml": Y + "figures:\n  investments:\n    - {purpose: 操场, amount: 1e400}\n"},
-         ("金额", "school.yaml 第29行"),
-         marks=(pytest.mark.xfail(strict=True, reason="model.py accepts 1E+400 yuan; the "
-                                  "report template fails on it, naming no data file or line"),)),
+         ("金额", "school.yaml 第29行")),
 ]
 
 

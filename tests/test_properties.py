@@ -143,9 +143,6 @@ def test_generated_projects_build_and_add_up(data: dict) -> None:
             assert total == policy.household_total(table, household)
 
 
-@pytest.mark.xfail(strict=True, reason="batch.py names each unit's merged print file after the "
-                   "unit's name alone: 甲< and 甲> (or two units of the same name) both write "
-                   "合并打印/甲_.docx and the build stops")
 def test_units_whose_names_clash_as_file_names_build(tmp_path: Path) -> None:
     data = {"school": {"name": "测试小学", "county": "测试县", "report_date": "2018-07"},
             "units": [{"id": "U1", "name": "甲<"}, {"id": "U2", "name": "甲>"}],

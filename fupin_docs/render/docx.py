@@ -319,16 +319,21 @@ class CompiledDocx:
 
     def render(self, context: Mapping) -> bytes:
         """Return the rendered .docx as bytes; untemplated parts are copied still compressed."""
+        return self.render_with_body(context)[0]
+
+    def render_with_body(self, context: Mapping) -> tuple[bytes, str]:
+        """Return the rendered .docx and its body, so a print file can reuse the body."""
         replacements: dict[str, str] = {}
+        body = self.render_body(context)
         for name in self._parts:
             if name == DOCUMENT:
-                replacements[name] = (self.body_prefix + self.render_body(context)
-                                      + self.final_sectpr + self.body_suffix)
+                replacements[name] = (self.body_prefix + body + self.final_sectpr
+                                      + self.body_suffix)
             else:
                 replacements[name] = self.render_part(name, context)
         result = write_zip(self.members, replacements)
         assert result is not None
-        return result
+        return result, body
 
 
 __all__ = ["CompiledDocx", "DOCPR_ID", "DOCUMENT", "XML_DECLARATION", "renumber"]

@@ -256,12 +256,12 @@ class _PrintFile:
         self.next_docpr, self.next_bookmark, self.count = 1001, 1, 0
         self.first: Mapping | None = None
 
-    def add(self, context: Mapping, last: bool) -> int:
-        """Return the record count after rendering one record and appending it (closed by a
-        section or page break as needed)."""
+    def add(self, context: Mapping, last: bool, body: str | None = None) -> int:
+        """Return the record count after rendering one record (unless its `body` is given)
+        and appending it (closed by a section or page break as needed)."""
         tpl = self.template
         self.first = context if self.first is None else self.first
-        body = tpl.render_body(context)
+        body = tpl.render_body(context) if body is None else body
         if tpl.has_docpr:
             body, self.next_docpr = renumber(DOCPR_ID, body, self.next_docpr)
         if "<w:bookmark" in body:
@@ -303,6 +303,29 @@ class _PrintFile:
         result = write_zip(members + self.headers.extra, replacements)
         assert result is not None
         return result
+
+
+class PrintFileWriter:
+    """Build a print file record by record, from bodies already rendered for their own files."""
+
+    def __init__(self, template: CompiledDocx, per_page: int = 1) -> None:
+        if per_page < 1:
+            raise ValueError("per_page must be at least 1")
+        self._file = _PrintFile(template, per_page)
+        self._pending: tuple[Mapping, str | None] | None = None
+
+    def add(self, context: Mapping, body: str | None = None) -> None:
+        """Append one record; `body` is its rendered body (rendered here when None)."""
+        if self._pending is not None:
+            self._file.add(*self._pending[:1], last=False, body=self._pending[1])
+        self._pending = (context, body)
+
+    def finish(self) -> bytes:
+        """Return the finished .docx (the last record closes with the body's own sectPr)."""
+        if self._pending is None:
+            raise ValueError("a print file needs at least one record")
+        self._file.add(self._pending[0], last=True, body=self._pending[1])
+        return self._file.finish()
 
 
 def merge_records(template: CompiledDocx, contexts: Iterable[Mapping], *,

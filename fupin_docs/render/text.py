@@ -21,6 +21,10 @@ class CompiledText:
             self.template = env.get_template(name)
         except TemplateSyntaxError as exc:
             raise problem(exc, exc.name or name, exc.lineno, exc.source) from None
+        except UnicodeDecodeError:
+            raise TemplateProblem(tr(f"模板 {name} 不是 UTF-8 编码（可能是 GBK），无法读取。"
+                                     "请用记事本或 VS Code 打开，另存为 UTF-8",
+                                     f"template {name} is not UTF-8; re-save it as UTF-8")) from None
         except jinja2.TemplateNotFound as exc:
             raise TemplateProblem(tr(f"找不到文本模板 {exc.name}", f"text template {exc.name} not found")
                                   ) from None
