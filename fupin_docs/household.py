@@ -45,6 +45,21 @@ class HouseholdContexts:
         self.base = base_context(loaded, stats, boilerplate)
         self.base["policy"] = {"name": table.name, "year": table.year}
         self.units = {u.id: u.name for u in loaded.project.units}
+        # children alike in what the policy table looks at receive alike: work it out once
+        self._by_kind: dict[tuple, tuple[list[dict[str, Any]], Decimal, list, str]] = {}
+
+    def _entitled(self, child: Child) -> tuple[list[dict[str, Any]], Decimal, list, str]:
+        """Return (entitlements, yearly subtotal, future stages, stage text) for `child`."""
+        key = (child.stage, child.grade, child.boarding, child.disability, child.out_of_county,
+               child.left_behind, child.single_parent)
+        found = self._by_kind.get(key)
+        if found is None:
+            ents = policy.child_entitlements(self.table, child)
+            found = ([_entitlement_data(e) for e in ents],
+                     sum((e.yearly for e in ents if e.counted), Decimal(0)),
+                     policy.future_stages(self.table, child), stage_text(child))
+            self._by_kind[key] = found
+        return found
 
     def context(self, household: Household) -> dict[str, Any]:
         """Return everything the letter, notice and card of `household` need."""
@@ -52,18 +67,17 @@ class HouseholdContexts:
         total = Decimal(0)
         future: dict[str, list[str]] = {}
         for i, child in enumerate(household.children):
-            ents = policy.child_entitlements(self.table, child)
-            sub = sum((e.yearly for e in ents if e.counted), Decimal(0))
+            ents, sub, later, text = self._entitled(child)
             total += sub
-            for stage, items in policy.future_stages(self.table, child):
+            for stage, items in later:
                 names = future.setdefault(stage, [])
                 names += [it.name for it in items if it.name not in names]
             children.append({
                 "id": household.child_id(i), "name": child.name, "gender": child.gender,
-                "stage": child.stage.value, "grade": child.grade, "stage_text": stage_text(child),
+                "stage": child.stage.value, "grade": child.grade, "stage_text": text,
                 "class_name": child.class_name or "", "school": child.school or "",
                 "boarding": child.boarding, "id_masked": mask_id(child.id_number or ""),
-                "entitlements": [_entitlement_data(e) for e in ents], "yearly_total": sub,
+                "entitlements": ents, "yearly_total": sub,
             })
         rows = [{"child": c["name"], "stage_text": c["stage_text"], "name": e["name"],
                  "standard": e["standard"], "source": e["source"],

@@ -5,23 +5,28 @@ from __future__ import annotations
 import os
 
 _chosen: str | None = None
+_from_locale: str | None = None  # read once: tr() runs for every household
 
 
 def set_lang(lang: str | None) -> None:
     """Fix the message language for this process (``zh`` or ``en``); None means follow the locale."""
-    global _chosen
-    _chosen = lang
+    global _chosen, _from_locale
+    _chosen, _from_locale = lang, None
 
 
 def current() -> str:
     """Return ``"en"`` or ``"zh"``: the chosen language, else the locale's, else Chinese."""
+    global _from_locale
     if _chosen:
         return _chosen
-    for var in ("FUPIN_LANG", "LC_ALL", "LC_MESSAGES", "LANG", "LANGUAGE"):
-        value = os.environ.get(var, "")
-        if value:
-            return "en" if value.lower().startswith("en") else "zh"
-    return "zh"
+    if _from_locale is None:
+        _from_locale = "zh"
+        for var in ("FUPIN_LANG", "LC_ALL", "LC_MESSAGES", "LANG", "LANGUAGE"):
+            value = os.environ.get(var, "")
+            if value:
+                _from_locale = "en" if value.lower().startswith("en") else "zh"
+                break
+    return _from_locale
 
 
 def tr(zh: str, en: str) -> str:

@@ -124,10 +124,15 @@ def remove_stale(target: Path) -> None:
             shutil.rmtree(folder, ignore_errors=True)
 
 
+_made: set[Path] = set()
+
+
 def write_into(root: Path, rel: str, data: bytes) -> str:
     """Write `data` at `root`/`rel` inside a staging folder; return its sha256."""
     path = root / rel
-    path.parent.mkdir(parents=True, exist_ok=True)
+    if path.parent not in _made:  # 10,000 households share a few folders
+        path.parent.mkdir(parents=True, exist_ok=True)
+        _made.add(path.parent)
     path.write_bytes(data)
     return sha256(data)
 

@@ -21,6 +21,10 @@ _LIMIT = 0xFFFFFFFF
 _FLAG_UTF8 = 0x800
 
 
+#: deflate level for parts rendered per record: level 1 is about three times faster than
+#: the default 6 and the document part of a notice comes out only a little larger
+LEVEL = 1
+
 class ZipTooLarge(ValueError):
     """The archive would need zip64 (a member or the archive is 4 GiB or larger)."""
 
@@ -73,7 +77,7 @@ def read_members(source: Path | str | bytes | BinaryIO) -> list[Member]:
 def deflate(name: str, content: Content) -> Member:
     """Return a deflated member holding `content` (text is encoded as UTF-8)."""
     raw = content.encode("utf-8") if isinstance(content, str) else content
-    comp = zlib.compressobj(6, zlib.DEFLATED, -15)
+    comp = zlib.compressobj(LEVEL, zlib.DEFLATED, -15)
     data = comp.compress(raw) + comp.flush()
     return Member(name, zipfile.ZIP_DEFLATED, zlib.crc32(raw), len(data), len(raw), data)
 
@@ -82,7 +86,7 @@ class DeflateWriter:
     """Deflate a member piece by piece so a large part never exists uncompressed at once."""
 
     def __init__(self) -> None:
-        self._comp = zlib.compressobj(6, zlib.DEFLATED, -15)
+        self._comp = zlib.compressobj(LEVEL, zlib.DEFLATED, -15)
         self._chunks: list[bytes] = []
         self._crc = 0
         self._size = 0

@@ -86,27 +86,39 @@ class _Numbering:
     """Gives every record its own w:num instances so list numbering restarts per record."""
 
     def __init__(self, template: CompiledDocx) -> None:
-        names = {m.name: m for m in template.members}
-        self.xml = inflate(names["word/numbering.xml"]).decode("utf-8") \
-            if "word/numbering.xml" in names else ""
-        self.abstract = dict(re.findall(
-            r'<w:num w:numId="(\d+)"[^>]*>(?:(?!</w:num>).)*?<w:abstractNumId w:val="(\d+)"/>',
-            self.xml, re.DOTALL))
+        # what the template's lists are does not change: work it out once per template
+        cached = getattr(template, "_numbering", None)
+        if cached is None:
+            cached = template._numbering = self._read(template)  # type: ignore[attr-defined]
+        self.xml, self.abstract, self.styles = cached
         self.next_id = max((int(k) for k in self.abstract), default=0) + 1
-        self.styles: dict[str, tuple[str, str]] = {}
-        if self.abstract and "word/styles.xml" in names:
+        self.added: list[str] = []
+        self._style_marks = [f'<w:pStyle w:val="{sid}"/>' for sid in self.styles]
+
+    @staticmethod
+    def _read(template: CompiledDocx) -> tuple[str, dict[str, str], dict[str, tuple[str, str]]]:
+        """Return numbering.xml, its w:num → abstractNum map and the styles that number."""
+        names = {m.name: m for m in template.members}
+        xml = inflate(names["word/numbering.xml"]).decode("utf-8") \
+            if "word/numbering.xml" in names else ""
+        abstract = dict(re.findall(
+            r'<w:num w:numId="(\d+)"[^>]*>(?:(?!</w:num>).)*?<w:abstractNumId w:val="(\d+)"/>',
+            xml, re.DOTALL))
+        styles: dict[str, tuple[str, str]] = {}
+        if abstract and "word/styles.xml" in names:
             root = etree.fromstring(inflate(names["word/styles.xml"]))
             for style in root.iter(f"{_W}style"):
                 num = style.find(f"{_W}pPr/{_W}numPr/{_W}numId")
-                if num is not None and num.get(f"{_W}val") in self.abstract:
+                if num is not None and num.get(f"{_W}val") in abstract:
                     lvl = style.find(f"{_W}pPr/{_W}numPr/{_W}ilvl")
-                    self.styles[style.get(f"{_W}styleId", "")] = (
+                    styles[style.get(f"{_W}styleId", "")] = (
                         num.get(f"{_W}val", ""), "0" if lvl is None else lvl.get(f"{_W}val", "0"))
-        self.added: list[str] = []
+        return xml, abstract, styles
 
     def restart(self, body: str) -> str:
         """Return `body` with its lists moved to fresh w:num instances that start at 1."""
-        if not self.abstract or ("<w:numPr>" not in body and not self.styles):
+        if not self.abstract or ("<w:numPr>" not in body
+                                 and not any(mark in body for mark in self._style_marks)):
             return body
         mapping: dict[str, int] = {}
         levels: dict[str, set[int]] = {}
