@@ -62,7 +62,7 @@ def _merge(parent: Any, child: Any, path: KeyPath, ppos: Positions, cpos: Positi
            out: Positions) -> Any:
     """Return `child` merged over `parent`, filling `out` with the positions that survive."""
     if isinstance(parent, dict) and isinstance(child, dict):
-        _copy_one(path, cpos if path in cpos.values else ppos, out)
+        _copy_one(path, cpos if cpos.has_value(path) else ppos, out)
         result = {}
         for key in list(parent) + [k for k in child if k not in parent]:
             sub = path + (key,)
@@ -70,26 +70,20 @@ def _merge(parent: Any, child: Any, path: KeyPath, ppos: Positions, cpos: Positi
                 result[key] = _merge(parent[key], child[key], sub, ppos, cpos, out)
             elif key in child:
                 result[key] = child[key]
-                _copy_subtree(sub, cpos, out)
+                out.graft(sub, cpos.subtree(sub))
             else:
                 result[key] = parent[key]
-                _copy_subtree(sub, ppos, out)
+                out.graft(sub, ppos.subtree(sub))
         return result
-    _copy_subtree(path, cpos, out)
+    out.graft(path, cpos.subtree(path))
     return child
 
 
 def _copy_one(path: KeyPath, src: Positions, out: Positions) -> None:
-    if path in src.values:
-        out.values[path] = src.values[path]
-    if path in src.keys:
-        out.keys[path] = src.keys[path]
-
-
-def _copy_subtree(path: KeyPath, src: Positions, out: Positions) -> None:
-    """Copy the positions of `path` and everything under it."""
-    n = len(path)
-    for table, target in ((src.values, out.values), (src.keys, out.keys)):
-        for key, loc in table.items():
-            if key[:n] == path:
-                target[key] = loc
+    """Copy where the mapping at `path` itself (its value and key) was written."""
+    entry = src.subtree(path)
+    if entry is not None:
+        if entry.value is not None:
+            out.set_value(path, entry.value)
+        if entry.key is not None:
+            out.set_key(path, entry.key)

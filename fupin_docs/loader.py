@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import codecs
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -19,42 +19,116 @@ KeyPath = tuple[Any, ...]
 MAX_BYTES = 10 * 1024 * 1024  # a school's data is a few hundred KB; 10 MB means a wrong file
 
 
-#: a position as the loader stores it: (file name, file lines, zero-based line, column); it
-#: becomes a Location only when a message needs one (10,000 households have 300,000 values)
-Mark = tuple[str, list[str], int, int]
+#: a position as the loader stores it: ((file name, file lines), zero-based line, column); it
+#: becomes a Location only when a message needs one (10,000 households have 400,000 values)
+Mark = tuple[tuple[str, list[str]], int, int]
 
 
-def _located(entry: Location | Mark, path: KeyPath) -> Location:
-    if isinstance(entry, Location):
-        return entry
-    display, lines, line0, col0 = entry
+def _located(mark: Location | Mark, path: KeyPath) -> Location:
+    if isinstance(mark, Location):
+        return mark
+    (display, lines), line0, col0 = mark
     return _loc(display, lines, line0, col0, path_text(path) or None)
 
 
-@dataclass
-class Positions:
-    """Where each value and each key of the loaded data was written."""
+class _Entry:
+    """The positions of one value: where it starts, where its key is, and its children's."""
 
-    values: dict[KeyPath, Location | Mark] = field(default_factory=dict)
-    keys: dict[KeyPath, Location | Mark] = field(default_factory=dict)
+    __slots__ = ("value", "key", "children")
+
+    def __init__(self) -> None:
+        self.value: Location | Mark | None = None
+        self.key: Location | Mark | None = None
+        self.children: dict[Any, _Entry] | None = None
+
+    def child(self, part: Any) -> _Entry:
+        if self.children is None:
+            self.children = {}
+        found = self.children.get(part)
+        if found is None:
+            found = self.children[part] = _Entry()
+        return found
+
+
+class Positions:
+    """Where each value and each key of the loaded data was written.
+
+    Kept as a tree that mirrors the data: a flat table keyed by whole paths took four times
+    the memory for 10,000 households.
+    """
+
+    def __init__(self) -> None:
+        self.root = _Entry()
+
+    def _find(self, path: KeyPath) -> _Entry | None:
+        entry: _Entry | None = self.root
+        for part in path:
+            if entry is None or entry.children is None:
+                return None
+            entry = entry.children.get(part)
+        return entry
+
+    def _make(self, path: KeyPath) -> _Entry:
+        entry = self.root
+        for part in path:
+            entry = entry.child(part)
+        return entry
+
+    def set_value(self, path: KeyPath, mark: Location | Mark) -> None:
+        """Record where the value at `path` starts."""
+        self._make(path).value = mark
+
+    def set_key(self, path: KeyPath, mark: Location | Mark) -> None:
+        """Record where the key naming `path` is written."""
+        self._make(path).key = mark
+
+    def has_value(self, path: KeyPath) -> bool:
+        entry = self._find(path)
+        return entry is not None and entry.value is not None
 
     def of_value(self, path: KeyPath) -> Location | None:
         """Return where the value at `path` (or its nearest written ancestor) starts."""
-        for end in range(len(path), -1, -1):
-            entry = self.values.get(tuple(path[:end]))
-            if entry is not None:
-                return _located(entry, tuple(path[:end]))
-        return None
+        entry, best, depth = self.root, None, 0
+        if entry.value is not None:
+            best = entry.value
+        for i, part in enumerate(path):
+            if entry.children is None or part not in entry.children:
+                break
+            entry = entry.children[part]
+            if entry.value is not None:
+                best, depth = entry.value, i + 1
+        return _located(best, tuple(path[:depth])) if best is not None else None
 
     def of_key(self, path: KeyPath) -> Location | None:
         """Return where the key naming `path` is written, else where its value is."""
-        entry = self.keys.get(tuple(path))
-        return _located(entry, tuple(path)) if entry is not None else self.of_value(path)
+        entry = self._find(tuple(path))
+        if entry is not None and entry.key is not None:
+            return _located(entry.key, tuple(path))
+        return self.of_value(path)
+
+    def subtree(self, path: KeyPath) -> _Entry | None:
+        """Return the positions under `path` (to graft elsewhere)."""
+        return self._find(path)
+
+    def graft(self, path: KeyPath, entry: _Entry | None) -> None:
+        """Put `entry` (another tree's positions) at `path`, keeping the key mark here if any."""
+        if entry is None:
+            return
+        if not path:
+            self.root = entry
+            return
+        parent = self._make(path[:-1])
+        old = (parent.children or {}).get(path[-1])
+        if old is not None and entry.key is None:
+            entry.key = old.key
+        if parent.children is None:
+            parent.children = {}
+        parent.children[path[-1]] = entry
 
     def update(self, other: Positions, prefix: KeyPath = ()) -> None:
-        """Copy `other`'s positions in, with `prefix` put before each path."""
-        self.values.update({prefix + k: v for k, v in other.values.items()})
-        self.keys.update({prefix + k: v for k, v in other.keys.items()})
+        """Put `other`'s top-level positions in under `prefix` (its root value is left out)."""
+        for part, entry in (other.root.children or {}).items():
+            self.graft(prefix + (part,), entry)
 
 
 @dataclass
@@ -284,6 +358,7 @@ class _Walker:
 
     def __init__(self, display: str, lines: list[str], positions: Positions):
         self.display, self.lines, self.positions = display, lines, positions
+        self.source = (display, lines)  # shared by every mark of the file
         self.problems: list[Problem] = []
         self.constructor = SafeConstructor()
         #: with aliases one node can sit in several places: then nothing may be let go early
@@ -291,7 +366,7 @@ class _Walker:
 
     def walk(self, node: Node, path: KeyPath) -> Any:
         mark = node.start_mark
-        self.positions.values[path] = (self.display, self.lines, mark.line, mark.column)
+        self.positions.set_value(path, (self.source, mark.line, mark.column))
         if isinstance(node, ScalarNode):
             try:
                 if node.tag == _STR:  # most values: no constructor lookup needed
@@ -358,7 +433,7 @@ class _Walker:
                     self._at(key_node, path + (key,)),
                     tr("删掉其中一个，或合并两处的内容", "remove or merge one of them")))
                 continue
-            self.positions.keys[path + (key,)] = (self.display, self.lines, mark.line, mark.column)
+            self.positions.set_key(path + (key,), (self.source, mark.line, mark.column))
             result[key] = self.walk(value_node, path + (key,))
         return result
 

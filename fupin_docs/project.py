@@ -76,7 +76,7 @@ def load_project(path: Path) -> LoadedProject:
                     also=positions.of_key((key,))))
                 continue
             data[key] = value
-        positions.update(_without_root(loaded.positions))
+        positions.update(loaded.positions)
     inputs = list(files) + inherited
     if not problems:
         problems += _merge_rosters(data, positions, root, inputs)
@@ -90,14 +90,6 @@ def load_project(path: Path) -> LoadedProject:
     if ref_problems:
         raise DataError(problems + ref_problems)
     return LoadedProject(project, root, positions, inputs, [p for p in problems if p.severity != "error"])
-
-
-def _without_root(positions: Positions) -> Positions:
-    """Return positions minus the empty path (each file has its own root)."""
-    out = Positions()
-    out.values = {k: v for k, v in positions.values.items() if k}
-    out.keys = dict(positions.keys)
-    return out
 
 
 def _merge_rosters(data: dict[str, Any], positions: Positions, root: Path,
@@ -127,7 +119,7 @@ def _merge_rosters(data: dict[str, Any], positions: Positions, root: Path,
         offset = len(households)
         households.extend(rows)
         for key, loc in roster_positions.items():
-            positions.values[("households", offset + key[0]) + tuple(key[1:])] = loc
+            positions.set_value(("households", offset + key[0]) + tuple(key[1:]), loc)
     return problems
 
 
