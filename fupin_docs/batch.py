@@ -117,6 +117,7 @@ def render_units(jobs: Iterable[UnitJob], setup: Setup, *, jobs_count: int | Non
                 progress(len(job.records))
         return
     # workers fork from this process: freezing the loaded data keeps their copy shared
+    gc.collect()  # what loading left behind goes before the workers copy this process
     gc.freeze()
     try:
         with ProcessPoolExecutor(workers, initializer=_init, initargs=(setup,)) as pool:

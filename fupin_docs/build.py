@@ -96,6 +96,8 @@ def build(project_path: Path, options: BuildOptions) -> BuildResult:
                                templates, text_env, word_env, staging)
         per_household = tuple(k for k in keys if documents.BY_KEY.get(k, documents.REPORT)
                               .per_household)
+        # nothing from here on cites a line of the YAML: free that memory for the workers
+        loaded.forget_positions()
         if per_household or "ledger" in keys or "public" in keys:
             contexts = HouseholdContexts(loaded, stats, res.policy, res.boilerplate)
         if per_household:

@@ -33,6 +33,10 @@ class LoadedProject:
         """Return where the value at `path` was written."""
         return self.positions.of_value(tuple(path))
 
+    def forget_positions(self) -> None:
+        """Drop the positions once every check that cites a line has run (they are large)."""
+        self.positions = Positions()
+
 
 def project_files(path: Path) -> list[Path]:
     """Return the YAML files of a project: the file itself, or every YAML file in the folder."""
