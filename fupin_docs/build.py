@@ -13,7 +13,6 @@ from fupin_docs.check import check_project
 from fupin_docs.batch import Setup, UnitJob, render_units, word_template
 from fupin_docs.context import duty_context, report_context
 from fupin_docs.household import HouseholdContexts, file_stem, public_context
-from fupin_docs.ledger import ledger_xlsx, public_xlsx
 from fupin_docs.errors import DataError, FupinError, Problem
 from fupin_docs.i18n import tr
 from fupin_docs.project import LoadedProject, load_project
@@ -110,6 +109,9 @@ def build(project_path: Path, options: BuildOptions) -> BuildResult:
                                             jobs_count=options.jobs, total=households,
                                             progress=step):
                 staging.adopt(rel, digest)
+        if "ledger" in keys or "public" in keys:
+            # openpyxl takes 18 MB: only the workbooks need it
+            from fupin_docs.ledger import ledger_xlsx, public_xlsx
         if "ledger" in keys:
             staging.write("资助台账/资助台账.xlsx",
                           ledger_xlsx(loaded, contexts, full_ids=options.full_ids

@@ -83,7 +83,7 @@ def _copy_one(path: KeyPath, src: Positions, out: Positions) -> None:
     """Copy where the mapping at `path` itself (its value and key) was written."""
     entry = src.subtree(path)
     if entry is not None:
-        if entry.value is not None:
-            out.set_value(path, entry.value)
-        if entry.key is not None:
-            out.set_key(path, entry.key)
+        for slot, setter in (("value", out.set_value), ("key", out.set_key)):
+            found = entry.located(slot, path)
+            if found is not None:
+                setter(path, found)

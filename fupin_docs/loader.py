@@ -25,22 +25,51 @@ MAX_BYTES = 10 * 1024 * 1024  # a school's data is a few hundred KB; 10 MB means
 Mark = tuple[tuple[str, list[str]], int, int]
 
 
-def _located(mark: Location | Mark, path: KeyPath) -> Location:
+Source = tuple[str, list[str]]
+
+
+def _located(mark: Location | int, source: Source | None, path: KeyPath) -> Location:
+    """Return a stored mark as a Location: marks are Locations or packed line/column ints."""
     if isinstance(mark, Location):
         return mark
-    (display, lines), line0, col0 = mark
-    return _loc(display, lines, line0, col0, path_text(path) or None)
+    assert source is not None
+    display, lines = source
+    return _loc(display, lines, mark >> 16, mark & 0xFFFF, path_text(path) or None)
 
 
 class _Entry:
-    """The positions of one value: where it starts, where its key is, and its children's."""
+    """The positions of one value: where it starts, where its key is, and its children's.
 
-    __slots__ = ("value", "key", "children")
+    Marks are packed into one int (line << 16 | column) with the file kept once per entry:
+    10,000 households have 400,000 of them.
+    """
+
+    __slots__ = ("value", "key", "source", "children")
 
     def __init__(self) -> None:
-        self.value: Location | Mark | None = None
-        self.key: Location | Mark | None = None
+        self.value: Location | int | None = None
+        self.key: Location | int | None = None
+        self.source: Source | None = None
         self.children: dict[Any, _Entry] | None = None
+
+    def store(self, slot: str, mark: Location | Mark) -> None:
+        """Record a mark in `slot` ("value" or "key")."""
+        if isinstance(mark, Location):
+            setattr(self, slot, mark)
+            return
+        source, line0, col0 = mark
+        if self.source is not None and self.source is not source:
+            # the other slot came from another file: keep that one whole
+            other = "key" if slot == "value" else "value"
+            held = getattr(self, other)
+            if isinstance(held, int):
+                setattr(self, other, _located(held, self.source, ()))
+        self.source = source
+        setattr(self, slot, line0 << 16 | min(col0, 0xFFFF))
+
+    def located(self, slot: str, path: KeyPath) -> Location | None:
+        mark = getattr(self, slot)
+        return None if mark is None else _located(mark, self.source, path)
 
     def child(self, part: Any) -> _Entry:
         if self.children is None:
@@ -77,11 +106,11 @@ class Positions:
 
     def set_value(self, path: KeyPath, mark: Location | Mark) -> None:
         """Record where the value at `path` starts."""
-        self._make(path).value = mark
+        self._make(path).store("value", mark)
 
     def set_key(self, path: KeyPath, mark: Location | Mark) -> None:
         """Record where the key naming `path` is written."""
-        self._make(path).key = mark
+        self._make(path).store("key", mark)
 
     def has_value(self, path: KeyPath) -> bool:
         entry = self._find(path)
@@ -91,20 +120,20 @@ class Positions:
         """Return where the value at `path` (or its nearest written ancestor) starts."""
         entry, best, depth = self.root, None, 0
         if entry.value is not None:
-            best = entry.value
+            best = entry
         for i, part in enumerate(path):
             if entry.children is None or part not in entry.children:
                 break
             entry = entry.children[part]
             if entry.value is not None:
-                best, depth = entry.value, i + 1
-        return _located(best, tuple(path[:depth])) if best is not None else None
+                best, depth = entry, i + 1
+        return best.located("value", tuple(path[:depth])) if best is not None else None
 
     def of_key(self, path: KeyPath) -> Location | None:
         """Return where the key naming `path` is written, else where its value is."""
         entry = self._find(tuple(path))
         if entry is not None and entry.key is not None:
-            return _located(entry.key, tuple(path))
+            return entry.located("key", tuple(path))
         return self.of_value(path)
 
     def subtree(self, path: KeyPath) -> _Entry | None:
@@ -120,8 +149,8 @@ class Positions:
             return
         parent = self._make(path[:-1])
         old = (parent.children or {}).get(path[-1])
-        if old is not None and entry.key is None:
-            entry.key = old.key
+        if old is not None and entry.key is None and old.key is not None:
+            entry.key = old.located("key", path)
         if parent.children is None:
             parent.children = {}
         parent.children[path[-1]] = entry

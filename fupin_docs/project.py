@@ -12,7 +12,7 @@ from fupin_docs.i18n import tr
 from fupin_docs.inherit import load_with_inherit
 from fupin_docs.loader import KeyPath, Positions
 from fupin_docs.model import Household, Project
-from fupin_docs.validate import to_model
+from fupin_docs.validate import to_model, validate_as
 
 YAML_SUFFIXES = (".yaml", ".yml")
 #: YAML files in a project folder that are not school data (read by their own loaders)
@@ -36,6 +36,25 @@ class LoadedProject:
     def forget_positions(self) -> None:
         """Drop the positions once every check that cites a line has run (they are large)."""
         self.positions = Positions()
+
+
+def _validate(data: dict[str, Any], positions: Positions) -> tuple[Project | None, list[Problem]]:
+    """Return the project validated, households one by one so each raw one is freed at once
+    (10,000 households in raw and in validated form at the same time need twice the memory)."""
+    raw = data.get("households")
+    if not isinstance(raw, list):
+        return to_model(data, positions)
+    rest, problems = to_model({k: v for k, v in data.items() if k != "households"}, positions)
+    households: list[Household] = []
+    for i in range(len(raw)):
+        household, found = validate_as(Household, raw[i], positions, ("households", i))
+        raw[i] = None
+        problems += found
+        if household is not None:
+            households.append(household)
+    if rest is None or problems:
+        return None, problems
+    return rest.model_copy(update={"households": households}), []
 
 
 def project_files(path: Path) -> list[Path]:
@@ -87,7 +106,7 @@ def load_project(path: Path) -> LoadedProject:
     errors = [p for p in problems if p.severity == "error"]
     if errors:
         raise DataError(problems)
-    project, model_problems = to_model(data, positions)
+    project, model_problems = _validate(data, positions)
     if project is None:
         raise DataError(problems + model_problems)
     ref_problems = list(check_references(project, positions))
