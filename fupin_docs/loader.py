@@ -426,9 +426,11 @@ class _Walker:
         #: with aliases one node can sit in several places: then nothing may be let go early
         self.aliased = False
 
-    def walk(self, node: Node, path: KeyPath) -> Any:
+    def walk(self, node: Node, path: KeyPath, entry: _Entry | None = None) -> Any:
         mark = node.start_mark
-        self.positions.set_value(path, (self.source, mark.line, mark.column))
+        # the caller hands down this value's entry: finding it from the root each time costs
+        entry = entry if entry is not None else self.positions._make(path)
+        entry.store("value", (self.source, mark.line, mark.column))
         if isinstance(node, ScalarNode):
             try:
                 if node.tag == _STR:  # most values: no constructor lookup needed
@@ -454,16 +456,16 @@ class _Walker:
             items = node.value
             out = []
             for i, item in enumerate(items):
-                out.append(self.walk(item, path + (i,)))
+                out.append(self.walk(item, path + (i,), entry.child(i)))
                 # let each walked subtree go: the node tree of 10,000 households is large
                 if not self.aliased:
                     items[i] = None
             return out
         if isinstance(node, MappingNode):
-            return self._mapping(node, path)
+            return self._mapping(node, path, entry)
         return None
 
-    def _mapping(self, node: MappingNode, path: KeyPath) -> dict[Any, Any]:
+    def _mapping(self, node: MappingNode, path: KeyPath, entry: _Entry) -> dict[Any, Any]:
         result: dict[Any, Any] = {}
         try:
             self.constructor.flatten_mapping(node)  # resolve YAML merge keys (<<)
@@ -475,12 +477,13 @@ class _Walker:
                 self.problems.append(Problem(tr("字段名必须是简单文字", "keys must be plain text"),
                                              self._at(key_node, path)))
                 continue
-            key = self._key(key_node, path, result)
+            key = self._key(key_node, path, result, entry)
             if key is not _SKIP:
-                result[key] = self.walk(value_node, path + (key,))
+                result[key] = self.walk(value_node, path + (key,), entry.child(key))
         return result
 
-    def _key(self, key_node: ScalarNode, path: KeyPath, result: dict[Any, Any]) -> Any:
+    def _key(self, key_node: ScalarNode, path: KeyPath, result: dict[Any, Any],
+             entry: _Entry) -> Any:
         """Return the key `key_node` holds, recording where it is; _SKIP when it is unusable."""
         try:
             key = (key_node.value if key_node.tag == _STR
@@ -502,23 +505,26 @@ class _Walker:
                 self._at(key_node, path + (key,)),
                 tr("删掉其中一个，或合并两处的内容", "remove or merge one of them")))
             return _SKIP
-        self.positions.set_key(path + (key,), (self.source, mark.line, mark.column))
+        entry.child(key).store("key", (self.source, mark.line, mark.column))
         return key
 
-    def walk_events(self, event: Any, events: Any, path: KeyPath) -> Any:
+    def walk_events(self, event: Any, events: Any, path: KeyPath,
+                    entry: _Entry | None = None) -> Any:
         """Return the value that starts with `event`, reading the rest of it from `events`."""
         if isinstance(event, yaml.ScalarEvent):
             tag = event.tag or self.resolver.resolve(ScalarNode, event.value, event.implicit)
             return self.walk(ScalarNode(tag, event.value, event.start_mark, event.end_mark,
-                                        event.style), path)
+                                        event.style), path, entry)
         mark = event.start_mark
-        self.positions.set_value(path, (self.source, mark.line, mark.column))
+        entry = entry if entry is not None else self.positions._make(path)
+        entry.store("value", (self.source, mark.line, mark.column))
         if isinstance(event, yaml.SequenceStartEvent):
             out = []
             for item in events:
                 if isinstance(item, yaml.SequenceEndEvent):
                     return out
-                out.append(self.walk_events(item, events, path + (len(out),)))
+                out.append(self.walk_events(item, events, path + (len(out),),
+                                            entry.child(len(out))))
         if isinstance(event, yaml.MappingStartEvent):
             result: dict[Any, Any] = {}
             for key_event in events:
@@ -530,11 +536,12 @@ class _Walker:
                                                              key_event.implicit)
                 key_node = ScalarNode(tag, key_event.value, key_event.start_mark,
                                       key_event.end_mark, key_event.style)
-                key = self._key(key_node, path, result)
+                key = self._key(key_node, path, result, entry)
                 if key is _SKIP:
                     self._skip(next(events), events)
                     continue
-                result[key] = self.walk_events(next(events), events, path + (key,))
+                result[key] = self.walk_events(next(events), events, path + (key,),
+                                               entry.child(key))
         raise yaml.YAMLError(f"unexpected event {event}")
 
     def _skip(self, event: Any, events: Any) -> None:
