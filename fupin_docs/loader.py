@@ -14,151 +14,10 @@ from yaml.resolver import Resolver
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from fupin_docs.errors import Location, Problem
+from fupin_docs.positions import Entry, KeyPath, Positions, location_at, path_text
 from fupin_docs.i18n import tr
 
-KeyPath = tuple[Any, ...]
 MAX_BYTES = 10 * 1024 * 1024  # a school's data is a few hundred KB; 10 MB means a wrong file
-
-
-#: a position as the loader stores it: ((file name, file lines), zero-based line, column); it
-#: becomes a Location only when a message needs one (10,000 households have 400,000 values)
-Mark = tuple[tuple[str, list[str]], int, int]
-
-
-Source = tuple[str, list[str]]
-
-
-def _located(mark: Location | int, source: Source | None, path: KeyPath) -> Location:
-    """Return a stored mark as a Location: marks are Locations or packed line/column ints."""
-    if isinstance(mark, Location):
-        return mark
-    assert source is not None
-    display, lines = source
-    return _loc(display, lines, mark >> 16, mark & 0xFFFF, path_text(path) or None)
-
-
-class _Entry:
-    """The positions of one value: where it starts, where its key is, and its children's.
-
-    Marks are packed into one int (line << 16 | column) with the file kept once per entry:
-    10,000 households have 400,000 of them.
-    """
-
-    __slots__ = ("value", "key", "source", "children")
-
-    def __init__(self) -> None:
-        self.value: Location | int | None = None
-        self.key: Location | int | None = None
-        self.source: Source | None = None
-        self.children: dict[Any, _Entry] | None = None
-
-    def store(self, slot: str, mark: Location | Mark) -> None:
-        """Record a mark in `slot` ("value" or "key")."""
-        if isinstance(mark, Location):
-            setattr(self, slot, mark)
-            return
-        source, line0, col0 = mark
-        if self.source is not None and self.source is not source:
-            # the other slot came from another file: keep that one whole
-            other = "key" if slot == "value" else "value"
-            held = getattr(self, other)
-            if isinstance(held, int):
-                setattr(self, other, _located(held, self.source, ()))
-        self.source = source
-        setattr(self, slot, line0 << 16 | min(col0, 0xFFFF))
-
-    def located(self, slot: str, path: KeyPath) -> Location | None:
-        mark = getattr(self, slot)
-        return None if mark is None else _located(mark, self.source, path)
-
-    def child(self, part: Any) -> _Entry:
-        if self.children is None:
-            self.children = {}
-        found = self.children.get(part)
-        if found is None:
-            found = self.children[part] = _Entry()
-        return found
-
-
-class Positions:
-    """Where each value and each key of the loaded data was written.
-
-    Kept as a tree that mirrors the data: a flat table keyed by whole paths took four times
-    the memory for 10,000 households.
-    """
-
-    def __init__(self) -> None:
-        self.root = _Entry()
-
-    def _find(self, path: KeyPath) -> _Entry | None:
-        entry: _Entry | None = self.root
-        for part in path:
-            if entry is None or entry.children is None:
-                return None
-            entry = entry.children.get(part)
-        return entry
-
-    def _make(self, path: KeyPath) -> _Entry:
-        entry = self.root
-        for part in path:
-            entry = entry.child(part)
-        return entry
-
-    def set_value(self, path: KeyPath, mark: Location | Mark) -> None:
-        """Record where the value at `path` starts."""
-        self._make(path).store("value", mark)
-
-    def set_key(self, path: KeyPath, mark: Location | Mark) -> None:
-        """Record where the key naming `path` is written."""
-        self._make(path).store("key", mark)
-
-    def has_value(self, path: KeyPath) -> bool:
-        entry = self._find(path)
-        return entry is not None and entry.value is not None
-
-    def of_value(self, path: KeyPath) -> Location | None:
-        """Return where the value at `path` (or its nearest written ancestor) starts."""
-        entry, best, depth = self.root, None, 0
-        if entry.value is not None:
-            best = entry
-        for i, part in enumerate(path):
-            if entry.children is None or part not in entry.children:
-                break
-            entry = entry.children[part]
-            if entry.value is not None:
-                best, depth = entry, i + 1
-        return best.located("value", tuple(path[:depth])) if best is not None else None
-
-    def of_key(self, path: KeyPath) -> Location | None:
-        """Return where the key naming `path` is written, else where its value is."""
-        entry = self._find(tuple(path))
-        if entry is not None and entry.key is not None:
-            return entry.located("key", tuple(path))
-        return self.of_value(path)
-
-    def subtree(self, path: KeyPath) -> _Entry | None:
-        """Return the positions under `path` (to graft elsewhere)."""
-        return self._find(path)
-
-    def graft(self, path: KeyPath, entry: _Entry | None) -> None:
-        """Put `entry` (another tree's positions) at `path`, keeping the key mark here if any."""
-        if entry is None:
-            return
-        if not path:
-            self.root = entry
-            return
-        parent = self._make(path[:-1])
-        old = (parent.children or {}).get(path[-1])
-        if old is not None and entry.key is None and old.key is not None:
-            entry.key = old.located("key", path)
-        if parent.children is None:
-            parent.children = {}
-        parent.children[path[-1]] = entry
-
-    def update(self, other: Positions, prefix: KeyPath = ()) -> None:
-        """Put `other`'s top-level positions in under `prefix` (its root value is left out)."""
-        for part, entry in (other.root.children or {}).items():
-            self.graft(prefix + (part,), entry)
 
 
 @dataclass
@@ -278,7 +137,7 @@ def load_file(path: Path, display: str | None = None) -> Loaded:
         if tangle:
             why, mark = tangle
             return Loaded(None, positions, [Problem(
-                why, _loc(display, lines, mark.line, mark.column),
+                why, location_at(display, lines, mark.line, mark.column),
                 tr("检查 & 与 * 的用法", "check the & and * marks"))])
         walker = _Walker(display, lines, positions)
         walker.aliased = "*" in text or "<<" in text
@@ -291,7 +150,7 @@ def load_file(path: Path, display: str | None = None) -> Loaded:
         return Loaded(None, positions, [Problem(
             tr(f"YAML 格式错误：文件中有不可见的控制字符（U+{exc.character:04X}）",
                f"YAML syntax error: control character U+{exc.character:04X}"),
-            _loc(display, lines, line, column), tr("删除该处的特殊字符后保存", "delete it"))])
+            location_at(display, lines, line, column), tr("删除该处的特殊字符后保存", "delete it"))])
     except yaml.YAMLError as exc:
         return Loaded(None, positions, [Problem(tr(f"YAML 格式错误：{exc}", f"YAML error: {exc}"),
                                                 Location(display))])
@@ -393,21 +252,7 @@ def _syntax_problem(exc: yaml.MarkedYAMLError, display: str, lines: list[str]) -
             break
     if mark is None:
         return Problem(message, Location(display), hint)
-    return Problem(message, _loc(display, lines, mark.line, mark.column), hint)
-
-
-def _loc(display: str, lines: list[str], line0: int, col0: int, key: str | None = None) -> Location:
-    """Return a Location from PyYAML's zero-based line and column."""
-    source = lines[line0] if 0 <= line0 < len(lines) else None
-    return Location(display, line0 + 1, col0 + 1, key, source=source)
-
-
-def path_text(path: KeyPath) -> str:
-    """Return `path` as users read it: ``households[3].children[0].name``."""
-    out = ""
-    for part in path:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
-    return out
+    return Problem(message, location_at(display, lines, mark.line, mark.column), hint)
 
 
 _STR = "tag:yaml.org,2002:str"
@@ -426,7 +271,7 @@ class _Walker:
         #: with aliases one node can sit in several places: then nothing may be let go early
         self.aliased = False
 
-    def walk(self, node: Node, path: KeyPath, entry: _Entry | None = None) -> Any:
+    def walk(self, node: Node, path: KeyPath, entry: Entry | None = None) -> Any:
         mark = node.start_mark
         # the caller hands down this value's entry: finding it from the root each time costs
         entry = entry if entry is not None else self.positions._make(path)
@@ -465,7 +310,7 @@ class _Walker:
             return self._mapping(node, path, entry)
         return None
 
-    def _mapping(self, node: MappingNode, path: KeyPath, entry: _Entry) -> dict[Any, Any]:
+    def _mapping(self, node: MappingNode, path: KeyPath, entry: Entry) -> dict[Any, Any]:
         result: dict[Any, Any] = {}
         try:
             self.constructor.flatten_mapping(node)  # resolve YAML merge keys (<<)
@@ -483,7 +328,7 @@ class _Walker:
         return result
 
     def _key(self, key_node: ScalarNode, path: KeyPath, result: dict[Any, Any],
-             entry: _Entry) -> Any:
+             entry: Entry) -> Any:
         """Return the key `key_node` holds, recording where it is; _SKIP when it is unusable."""
         try:
             key = (key_node.value if key_node.tag == _STR
@@ -509,7 +354,7 @@ class _Walker:
         return key
 
     def walk_events(self, event: Any, events: Any, path: KeyPath,
-                    entry: _Entry | None = None) -> Any:
+                    entry: Entry | None = None) -> Any:
         """Return the value that starts with `event`, reading the rest of it from `events`."""
         if isinstance(event, yaml.ScalarEvent):
             tag = event.tag or self.resolver.resolve(ScalarNode, event.value, event.implicit)
@@ -555,5 +400,5 @@ class _Walker:
                 depth -= 1
 
     def _at(self, node: Node, path: KeyPath) -> Location:
-        return _loc(self.display, self.lines, node.start_mark.line, node.start_mark.column,
+        return location_at(self.display, self.lines, node.start_mark.line, node.start_mark.column,
                     path_text(path) or None)
