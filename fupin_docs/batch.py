@@ -16,7 +16,7 @@ from fupin_docs.render.docx import CompiledDocx
 from fupin_docs.render.merge import PrintFileWriter
 from fupin_docs.render.text import CompiledText
 from fupin_docs.templates import TemplateSet, make_env
-from fupin_docs.writer import safe_name, write_into
+from fupin_docs.writer import write_into
 
 MERGED = "合并打印"
 

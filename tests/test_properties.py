@@ -11,7 +11,6 @@ from pathlib import Path
 
 import docx
 import openpyxl
-import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
