@@ -36,6 +36,8 @@ class Resources:
         files = list(self.chain.files)
         if self.policy_file is not None:
             files.append(self.policy_file)
+        if self.boilerplate.get("seal"):
+            files.append(Path(self.boilerplate["seal"]))  # a new seal must rebuild
         return files
 
 
