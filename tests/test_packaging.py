@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 import sysconfig
@@ -18,8 +19,12 @@ sys.path.insert(0, str(ROOT))
 @pytest.mark.slow
 def test_installed_wheel_finds_its_templates(tmp_path):
     wheels = tmp_path / "wheels"
+    # build from a copy: setuptools leaves build/ behind, which is where `make demo` writes
+    source = tmp_path / "source"
+    shutil.copytree(ROOT, source, ignore=shutil.ignore_patterns(
+        ".venv", ".git", "build", "dist", "*.egg-info", "__pycache__", ".pytest_cache"))
     subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(wheels),
-                    str(ROOT)], check=True, capture_output=True)
+                    str(source)], check=True, capture_output=True)
     wheel = next(wheels.glob("fupin_docs-*.whl"))
     names = zipfile.ZipFile(wheel).namelist()
     assert "fupin_docs/_templates/docx/report.docx" in names
