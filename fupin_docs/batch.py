@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import multiprocessing
 import os
 import signal
 from collections.abc import Callable, Iterable, Iterator
@@ -26,7 +27,9 @@ class UnitJob:
     """One unit's households: (file stem, context) pairs, rendered by one worker."""
 
     unit: str
-    records: tuple[tuple[str, dict[str, Any]], ...]
+    #: (file stem, context) — or (file stem, household index), the context then being made
+    #: where the job runs, from the project the worker shares with the main process
+    records: tuple[tuple[str, dict[str, Any] | int], ...]
     #: file name of the unit's print file, unique among the units of the build
     merged_name: str = ""
 
@@ -76,9 +79,11 @@ class _Renderer:
     def run(self, job: UnitJob) -> list[tuple[str, str]]:
         """Render and write every document of one unit; return (path, sha256) per file."""
         written = []
+        records = [(stem, item if isinstance(item, dict) else _contexts.context_at(item))
+                   for stem, item in job.records]
         for doc, word, text in self.docs:
             merged = PrintFileWriter(word, doc.per_page)
-            for stem, ctx in job.records:
+            for stem, ctx in records:
                 data, body = word.render_with_body(ctx)  # the body is reused in the print file
                 merged.add(ctx, body)
                 for rel, blob in ((f"{doc.folder}/{stem}.docx", data),
@@ -90,6 +95,8 @@ class _Renderer:
 
 
 _worker: _Renderer | None = None
+#: the household contexts of the build, set before the pool forks so workers share them
+_contexts: Any = None
 
 
 def _init(setup: Setup) -> None:
@@ -104,10 +111,16 @@ def _run(job: UnitJob) -> list[tuple[str, str]]:
     return _worker.run(job)
 
 
-def render_units(jobs: Iterable[UnitJob], setup: Setup, *, jobs_count: int | None,
-                 total: int, progress: Callable[[int], None] | None = None
-                 ) -> Iterator[tuple[str, str]]:
-    """Yield (path, sha256) of every file written, rendering units on `jobs_count` processes."""
+def render_units(jobs: Iterable[UnitJob], setup: Setup, contexts: Any, *,
+                 jobs_count: int | None, total: int,
+                 progress: Callable[[int], None] | None = None) -> Iterator[tuple[str, str]]:
+    """Yield (path, sha256) of every file written, rendering units on `jobs_count` processes.
+
+    Jobs name households by index; where workers are forked they make the contexts themselves
+    (in parallel, nothing pickled), elsewhere the main process makes them before sending.
+    """
+    global _contexts
+    _contexts = contexts
     workers = jobs_count or os.cpu_count() or 1
     if workers == 1 or total < 50:  # a pool costs more than it saves on a small school
         renderer = _Renderer(setup)
@@ -121,12 +134,21 @@ def render_units(jobs: Iterable[UnitJob], setup: Setup, *, jobs_count: int | Non
     gc.freeze()
     try:
         with ProcessPoolExecutor(workers, initializer=_init, initargs=(setup,)) as pool:
+            if multiprocessing.get_start_method() != "fork":
+                jobs = (_with_contexts(job, contexts) for job in jobs)
             for job, result in zip_jobs(jobs, pool):
                 yield from result
                 if progress:
                     progress(len(job.records))
     finally:
         gc.unfreeze()
+
+
+def _with_contexts(job: UnitJob, contexts: Any) -> UnitJob:
+    """Return `job` with its households' contexts in place of their indexes."""
+    return UnitJob(job.unit, tuple((stem, item if isinstance(item, dict) else
+                                    contexts.context_at(item)) for stem, item in job.records),
+                   job.merged_name)
 
 
 def zip_jobs(jobs: Iterable[UnitJob], pool: ProcessPoolExecutor

@@ -105,7 +105,7 @@ def build(project_path: Path, options: BuildOptions) -> BuildResult:
             households = len(loaded.project.households)
             report = options.progress
             step = (lambda n: report(n, households)) if report else None
-            for rel, digest in render_units(unit_jobs(loaded, contexts), setup,
+            for rel, digest in render_units(unit_jobs(loaded), setup, contexts,
                                             jobs_count=options.jobs, total=households,
                                             progress=step):
                 staging.adopt(rel, digest)
@@ -130,11 +130,11 @@ def build(project_path: Path, options: BuildOptions) -> BuildResult:
     return BuildResult(options.out_dir, files, warnings)
 
 
-def unit_jobs(loaded: LoadedProject, contexts: HouseholdContexts) -> Iterator[UnitJob]:
+def unit_jobs(loaded: LoadedProject) -> Iterator[UnitJob]:
     """Yield one job per unit, households in the order written, units in the order listed."""
     by_unit: dict[str, list] = {u.id: [] for u in loaded.project.units}
-    for household in loaded.project.households:
-        by_unit[household.unit].append(household)
+    for index, household in enumerate(loaded.project.households):
+        by_unit[household.unit].append((index, household))
     taken: set[str] = set()
     for unit in loaded.project.units:
         homes = by_unit[unit.id]
@@ -149,8 +149,7 @@ def unit_jobs(loaded: LoadedProject, contexts: HouseholdContexts) -> Iterator[Un
                 n += 1
                 name = f"{safe_name(unit.name)}_{n}"
             taken.add(name.casefold())
-            yield UnitJob(unit.name, tuple((file_stem(h, unit.name), contexts.context(h))
-                                           for h in homes), name)
+            yield UnitJob(unit.name, tuple((file_stem(h, unit.name), i) for i, h in homes), name)
 
 
 def _render_school_doc(doc: documents.DocType, ctx: dict, templates: TemplateSet,

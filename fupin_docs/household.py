@@ -106,6 +106,10 @@ class HouseholdContexts:
         })
         return ctx
 
+    def context_at(self, index: int) -> dict[str, Any]:
+        """Return the context of the household at `index` in the project."""
+        return self.context(self.loaded.project.households[index])
+
     def __iter__(self) -> Iterator[tuple[Household, dict[str, Any]]]:
         for household in self.loaded.project.households:
             yield household, self.context(household)
