@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from pathlib import Path
 from typing import Any, Iterator
 
 from fupin_docs import policy
@@ -122,11 +121,6 @@ def file_stem(household: Household, unit_name: str) -> str:
     """
     return "_".join([safe_name(unit_name, 30), safe_name(household.id, 30),
                      safe_name(household.head, 30)])
-
-
-def unit_folder(unit_name: str) -> Path:
-    """Return the folder name used for one unit's merged print file."""
-    return Path(safe_name(unit_name))
 
 
 def public_context(contexts: HouseholdContexts) -> dict[str, Any]:

@@ -28,12 +28,6 @@ class TemplateSet:
     def __init__(self, dirs: list[Path]):
         self.dirs = [Path(d) for d in dirs]
 
-    @classmethod
-    def for_project(cls, root: Path | None) -> TemplateSet:
-        """Return the chain for a project: its own templates/ first, then the built-ins."""
-        dirs = [root / "templates"] if root is not None and (root / "templates").is_dir() else []
-        return cls(dirs + [builtin_dir()])
-
     def resolve(self, name: str) -> Path:
         """Return the file for `name` (e.g. ``docx/report.docx``); list every folder searched."""
         parts = Path(name).parts
