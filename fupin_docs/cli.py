@@ -1,30 +1,95 @@
-"""The fupin-docs command line: a thin Click layer over build, check and friends."""
+"""The fupin-docs command line: a thin Click layer over build, check and the other commands.
+
+Help texts are written in both languages and picked when help is shown, so ``--lang en``
+works for ``--help`` without reading sys.argv at import time.
+"""
 
 from __future__ import annotations
 
 import logging
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any, TypeVar
 
 import click
 
 from fupin_docs import __version__
+from fupin_docs.errors import FupinError, Problem
 from fupin_docs.i18n import set_lang, tr
 
 log = logging.getLogger("fupin_docs")
+F = TypeVar("F", bound=Callable[..., Any])
+#: a help text in both languages: (Chinese, English)
+Help = tuple[str, str]
 
 
-def _lang_from_argv() -> None:
-    """Pick the language before Click prints help, so --help follows --lang too."""
-    argv = sys.argv[1:]
-    for i, arg in enumerate(argv):
-        if arg == "--lang" and i + 1 < len(argv):
-            set_lang(argv[i + 1])
-        elif arg.startswith("--lang="):
-            set_lang(arg.split("=", 1)[1])
+class _Option(click.Option):
+    """An option whose help is given in both languages."""
+
+    def __init__(self, *args: Any, help: Help | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._help = help
+
+    def get_help_record(self, ctx: click.Context) -> tuple[str, str] | None:
+        if self._help:
+            self.help = tr(*self._help)
+        return super().get_help_record(ctx)
 
 
-_lang_from_argv()
+class _Command(click.Command):
+    """A command whose help is given in both languages, and whose errors are ours."""
+
+    def __init__(self, *args: Any, help: Help | None = None, short_help: Help | None = None,
+                 **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._help, self._short = help, short_help
+
+    def _localise(self) -> None:
+        if self._help:
+            self.help = tr(*self._help)
+        if self._short:
+            self.short_help = tr(*self._short)
+
+    def format_help_text(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        self._localise()
+        super().format_help_text(ctx, formatter)
+
+    def get_short_help_str(self, limit: int = 45) -> str:
+        self._localise()
+        return super().get_short_help_str(limit)
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except FupinError as exc:
+            raise _Shown(exc) from None
+
+
+class _Group(_Command, click.Group):
+    """A group of commands, each of them a _Command."""
+
+    command_class = _Command
+    group_class = type  # sub-groups are _Group too
+
+
+class _Shown(click.ClickException):
+    """A FupinError on its way out through Click: printed as is, with its own exit code."""
+
+    def __init__(self, error: FupinError) -> None:
+        super().__init__(error.format_message())
+        self.exit_code = error.exit_code
+
+    def format_message(self) -> str:
+        return self.message
+
+    def show(self, file: Any = None) -> None:
+        click.echo(self.format_message(), err=True)
+
+
+def option(*decls: str, help: Help, **kwargs: Any) -> Callable[[F], F]:
+    """Return a Click option whose help text is given in both languages."""
+    return click.option(*decls, cls=_Option, help=help, **kwargs)
 
 
 class Ctx:
@@ -44,7 +109,7 @@ class ProgressBar:
     """A progress bar over households, shown only on an interactive terminal."""
 
     def __init__(self) -> None:
-        self.bar = None
+        self.bar: Any = None
 
     def update(self, done: int, total: int) -> None:
         if self.bar is None:
@@ -58,49 +123,54 @@ class ProgressBar:
             self.bar.__exit__(None, None, None)
 
 
-def show_problems(problems: list, *, err: bool = True) -> None:
+def show_problems(problems: list[Problem], *, err: bool = True) -> None:
     """Print each problem (warnings included) in full."""
     for p in problems:
         click.echo(p.format() + "\n", err=err)
 
 
-@click.group(help=tr("扶贫文书：把学校的教育扶贫资料（YAML）生成汇报材料、致家长的一封信、政策告知单、联系卡和台账。",
-                     "fupin-docs: turn a school's education-poverty-alleviation YAML into its "
-                     "reports, letters, notices, cards and ledgers."))
+@click.group(cls=_Group, help=(
+    "扶贫文书：把学校的教育扶贫资料（YAML）生成汇报材料、致家长的一封信、政策告知单、联系卡和台账。",
+    "fupin-docs: turn a school's education-poverty-alleviation YAML into its reports, letters, "
+    "notices, cards and ledgers."))
 @click.version_option(__version__, "-V", "--version", prog_name="fupin-docs")
-@click.option("--lang", type=click.Choice(["zh", "en"]), default=None,
-              help=tr("提示语言：zh 中文（默认），en 英文", "message language: zh (default) or en"))
-@click.option("-q", "--quiet", is_flag=True, help=tr("只显示错误", "show errors only"))
-@click.option("-v", "--verbose", is_flag=True, help=tr("显示更多过程信息", "show more detail"))
+@option("--lang", type=click.Choice(["zh", "en"]), default=None, is_eager=True,
+        expose_value=True, help=("提示语言：zh 中文（默认），en 英文",
+                                 "message language: zh (default) or en"))
+@option("-q", "--quiet", is_flag=True, help=("只显示错误", "show errors only"))
+@option("-v", "--verbose", is_flag=True,
+        help=("显示每一步：读了哪些文件、用了哪些模板、几个进程、各步用时",
+              "log each step: files read, templates used, workers, timings"))
 def main(lang: str | None, quiet: bool, verbose: bool) -> None:
     if lang:
         set_lang(lang)
     Ctx.quiet, Ctx.verbose = quiet, verbose
-    logging.basicConfig(level=logging.DEBUG if verbose else logging.WARNING,
-                        format="%(message)s")
+    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING,
+                        format="  %(message)s", force=True)
 
 
-@main.command(help=tr("生成全部文件（汇报材料等）到输出文件夹。", "build every document of a project."))
+@main.command(help=("生成全部文件（汇报材料等）到输出文件夹。", "build every document of a project."))
 @click.argument("project", type=click.Path(path_type=Path))
-@click.option("-o", "--out", "out_dir", type=click.Path(path_type=Path), default=None,
-              help=tr("输出文件夹（默认：项目旁的 build）", "output folder (default: build)"))
-@click.option("--only", default=None, metavar="LIST",
-              help=tr("只生成部分文件，如 report,letter,notice,card,duty,ledger",
-                      "build a subset, e.g. report,letter,notice"))
-@click.option("-j", "--jobs", type=click.IntRange(1, 64), default=None,
-              help=tr("并行进程数（默认：全部CPU核）", "parallel processes (default: all cores)"))
-@click.option("--pdf", is_flag=True,
-              help=tr("同时用 LibreOffice 把各 Word 文件转成 PDF，放在输出文件夹的 PDF/ 下（目录结构相同）",
-                      "also convert every Word file to PDF, under PDF/ in the output folder"))
-@click.option("--strict", is_flag=True, help=tr("核对有警告时视为错误，不生成", "treat warnings as errors"))
-@click.option("--pack", default=None, metavar="PACK",
-              help=tr("改用指定的模板包（名称或路径），不用资料中 pack: 写的",
-                      "use this template pack instead of the project's own"))
-@click.option("--full-ids", is_flag=True,
-              help=tr("台账中显示完整身份证号（仅内部留档用）", "show full ID numbers in the ledger"))
+@option("-o", "--out", "out_dir", type=click.Path(path_type=Path), default=None,
+        help=("输出文件夹（默认：当前文件夹下的 build）", "output folder (default: ./build)"))
+@option("--only", default=None, metavar="LIST",
+        help=("只生成部分文件，如 report,letter,notice,card,duty,public,ledger",
+              "build a subset, e.g. report,letter,notice"))
+@option("-j", "--jobs", type=click.IntRange(1, 64), default=None,
+        help=("并行进程数（默认：全部CPU核）", "parallel processes (default: all cores)"))
+@option("--pdf", is_flag=True,
+        help=("同时用 LibreOffice 把各 Word 文件转成 PDF，放在输出文件夹的 PDF/ 下（目录结构相同）",
+              "also convert every Word file to PDF, under PDF/ in the output folder"))
+@option("--strict", is_flag=True, help=("核对有警告时视为错误，不生成", "treat warnings as errors"))
+@option("--pack", default=None, metavar="PACK",
+        help=("改用指定的模板包（名称或路径），不用资料中 pack: 写的",
+              "use this template pack instead of the project's own"))
+@option("--full-ids", is_flag=True,
+        help=("台账中显示完整身份证号（仅内部留档用）", "show full ID numbers in the ledger"))
 def build(project: Path, out_dir: Path | None, only: str | None, jobs: int | None, pdf: bool,
           strict: bool, pack: str | None, full_ids: bool) -> None:
-    from fupin_docs.build import BuildOptions, build as run_build
+    from fupin_docs.output.build import BuildOptions
+    from fupin_docs.output.build import build as run_build
 
     options = BuildOptions(out_dir=out_dir or Path("build"),
                            only=tuple(k.strip() for k in only.split(",") if k.strip()) if only else (),
@@ -122,14 +192,14 @@ def build(project: Path, out_dir: Path | None, only: str | None, jobs: int | Non
                f"wrote {len(result.files)} files to {result.out_dir}"))
 
 
-@main.command(help=tr("检查资料：格式、引用，并核对写明的数字与名单是否一致。",
-                      "validate a project and compare stated figures with the data."))
+@main.command(help=("检查资料：格式、引用，并核对写明的数字与名单是否一致。",
+                    "validate a project and compare stated figures with the data."))
 @click.argument("project", type=click.Path(path_type=Path))
-@click.option("--strict", is_flag=True, help=tr("有警告也返回失败（退出码 1）", "fail on warnings"))
-@click.option("--pack", default=None, metavar="PACK",
-              help=tr("改用指定的模板包（名称或路径）", "use this template pack"))
+@option("--strict", is_flag=True, help=("有警告也返回失败（退出码 1）", "fail on warnings"))
+@option("--pack", default=None, metavar="PACK",
+        help=("改用指定的模板包（名称或路径）", "use this template pack"))
 def check(project: Path, strict: bool, pack: str | None) -> None:
-    from fupin_docs.build import check as run_check
+    from fupin_docs.output.build import check as run_check
 
     loaded, warnings = run_check(project, pack)
     show_problems(warnings, err=False)
@@ -141,10 +211,10 @@ def check(project: Path, strict: bool, pack: str | None) -> None:
         say(tr(f"{loaded.project.school.name}：资料完整，数字一致。", "all checks passed."))
 
 
-@main.command(help=tr("新建一个项目文件夹，内含带中文注释的示例资料。", "create a new project skeleton."))
+@main.command(help=("新建一个项目文件夹，内含带中文注释的示例资料。", "create a new project skeleton."))
 @click.argument("directory", type=click.Path(path_type=Path))
 def init(directory: Path) -> None:
-    from fupin_docs.skeleton import write_skeleton
+    from fupin_docs.commands.init import write_skeleton
 
     files = write_skeleton(directory)
     say(tr(f"已在 {directory} 新建项目：{'、'.join(f.name for f in files)}。"
@@ -152,23 +222,22 @@ def init(directory: Path) -> None:
            f"created {directory}; fill it in, then run: fupin-docs check {directory}"))
 
 
-@main.command(help=tr("输出资料格式的 JSON Schema（供 VS Code 等编辑器自动补全）。",
-                      "print the JSON Schema of a project file."))
+@main.command(help=("输出资料格式的 JSON Schema（供 VS Code 等编辑器自动补全）。",
+                    "print the JSON Schema of a project file."))
 def schema() -> None:
-    from fupin_docs.skeleton import schema_json
+    from fupin_docs.commands.init import schema_json
 
     click.echo(schema_json(), nl=False)
 
 
-@main.command(short_help=tr("按 GB/T 9704 检查 Word 文件的公文版式。", "check Word files against GB/T 9704."),
-              help=tr("按 GB/T 9704-2012 检查 Word 文件（.docx）的公文版式。"
-                      "全部合格时退出码为 0；有不合规之处或文件无法读取时为 1。",
-                      "check Word files against the GB/T 9704-2012 layout; exit 0 when all "
-                      "pass, 1 on any departure or unreadable file."))
+@main.command(short_help=("按 GB/T 9704 检查 Word 文件的公文版式。", "check Word files against GB/T 9704."),
+              help=("按 GB/T 9704-2012 检查 Word 文件（.docx）的公文版式。"
+                    "全部合格时退出码为 0；有不合规之处或文件无法读取时为 1。",
+                    "check Word files against the GB/T 9704-2012 layout; exit 0 when all "
+                    "pass, 1 on any departure or unreadable file."))
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
 def lint(files: tuple[Path, ...]) -> None:
-    from fupin_docs.errors import FupinError
-    from fupin_docs.lint import format_departures, lint_docx
+    from fupin_docs.gongwen.lint import format_departures, lint_docx
 
     failed = 0
     for path in files:
@@ -187,14 +256,14 @@ def lint(files: tuple[Path, ...]) -> None:
         sys.exit(1)
 
 
-@main.command(short_help=tr("检查生成 PDF 所需的软件和字体。", "check the PDF tools and fonts."),
-              help=tr("检查生成 PDF 和预览所需的环境：LibreOffice、poppler 工具和公文字体的对应。"
-                      "缺少生成 PDF 必需的项目（LibreOffice、fc-match 或合适的字体）时退出码为 1，"
-                      "否则为 0（只缺预览用的 poppler 工具时仍为 0）。",
-                      "check what PDF output and previews need: LibreOffice, poppler and the "
-                      "official fonts; exit 1 when something build --pdf needs is missing."))
+@main.command(short_help=("检查生成 PDF 所需的软件和字体。", "check the PDF tools and fonts."),
+              help=("检查生成 PDF 和预览所需的环境：LibreOffice、poppler 工具和公文字体的对应。"
+                    "缺少生成 PDF 必需的项目（LibreOffice、fc-match 或合适的字体）时退出码为 1，"
+                    "否则为 0（只缺预览用的 poppler 工具时仍为 0）。",
+                    "check what PDF output and previews need: LibreOffice, poppler and the "
+                    "official fonts; exit 1 when something build --pdf needs is missing."))
 def doctor() -> None:
-    from fupin_docs.doctor import blocking, diagnose, format_report
+    from fupin_docs.commands.doctor import blocking, diagnose, format_report
 
     findings = diagnose()
     click.echo(format_report(findings))
@@ -202,49 +271,48 @@ def doctor() -> None:
         sys.exit(1)
 
 
-@main.command(short_help=tr("生成每种文书第一页的预览图。", "draw page 1 of each document."),
-              help=tr("生成每种文书第一页的预览图（汇报材料、第一户的一封信、告知单、联系卡、"
-                      "责任一览表等）和一个 index.html，用浏览器打开即可核对版式。",
-                      "draw page 1 of each document type and an index.html to look at."))
+@main.command(short_help=("生成每种文书第一页的预览图。", "draw page 1 of each document."),
+              help=("生成每种文书第一页的预览图（汇报材料、第一户的一封信、告知单、联系卡、"
+                    "责任一览表等）和一个 index.html，用浏览器打开即可核对版式。",
+                    "draw page 1 of each document type and an index.html to look at."))
 @click.argument("project", type=click.Path(path_type=Path))
-@click.option("-o", "--out", "out_dir", type=click.Path(path_type=Path), default=Path("preview"),
-              help=tr("预览文件夹（默认：当前文件夹下的 preview）",
-                      "preview folder (default: ./preview)"))
+@option("-o", "--out", "out_dir", type=click.Path(path_type=Path), default=Path("preview"),
+        help=("预览文件夹（默认：当前文件夹下的 preview）", "preview folder (default: ./preview)"))
 def preview(project: Path, out_dir: Path) -> None:
-    from fupin_docs.preview import preview_project
+    from fupin_docs.commands.preview import preview_project
 
     click.echo(preview_project(project, out_dir))
 
 
-@main.group(help=tr("查看、导出、检查模板（项目 → 模板包 → 上级模板包 → 内置）。",
-                    "list, export and check templates along the override chain."))
+@main.group(cls=_Group, help=("查看、导出、检查模板（项目 → 模板包 → 上级模板包 → 内置）。",
+                              "list, export and check templates along the override chain."))
 def templates() -> None:
     pass
 
 
-def _template_set(project: Path | None, pack: str | None):
+def _template_set(project: Path | None, pack: str | None) -> Any:
     """Return the template chain of a project, or of a pack alone, or the built-ins."""
-    from fupin_docs.packs import load_chain
-    from fupin_docs.templates import TemplateSet, builtin_dir
+    from fupin_docs.data.packs import load_chain
+    from fupin_docs.data.resources import TemplateSet, builtin_dir
 
     if project is not None:
-        from fupin_docs.project import load_project
-        from fupin_docs.resources import resources_for
+        from fupin_docs.data.project import load_project
+        from fupin_docs.data.resources import resources_for
 
         return resources_for(load_project(project), pack).templates
     chain = load_chain(pack, Path.cwd()) if pack else None
     return TemplateSet((chain.template_dirs if chain else []) + [builtin_dir()])
 
 
-_PROJECT_OPT = click.option("-p", "--project", type=click.Path(path_type=Path), default=None,
-                            help=tr("项目文件夹（含其模板包）", "project folder (with its pack)"))
+_PROJECT_OPT = option("-p", "--project", type=click.Path(path_type=Path), default=None,
+                      help=("项目文件夹（含其模板包）", "project folder (with its pack)"))
 
 
-@templates.command("list", help=tr("列出每个模板及提供它的文件夹。", "list every template and its source."))
+@templates.command("list", help=("列出每个模板及提供它的文件夹。", "list every template and its source."))
 @_PROJECT_OPT
-@click.option("--pack", default=None, help=tr("模板包名称或路径", "template pack"))
+@option("--pack", default=None, help=("模板包名称或路径", "template pack"))
 def templates_list(project: Path | None, pack: str | None) -> None:
-    from fupin_docs.template_tools import listing
+    from fupin_docs.commands.templates import listing
 
     chain = _template_set(project, pack)
     click.echo(tr("查找顺序：", "search order:"))
@@ -255,54 +323,66 @@ def templates_list(project: Path | None, pack: str | None) -> None:
         click.echo(f"{name:<22} {path}{extra}")
 
 
-@templates.command("export", help=tr("复制一个模板出来，便于用 Word/WPS 修改；放到项目的 templates/ 下即生效。",
-                                     "copy a template out for editing."))
+@templates.command("export", help=("复制一个模板出来，便于用 Word/WPS 修改；放到项目的 templates/ 下即生效。",
+                                   "copy a template out for editing."))
 @click.argument("name")
 @click.argument("directory", type=click.Path(path_type=Path), default=Path("templates"))
 @_PROJECT_OPT
-@click.option("--pack", default=None, help=tr("模板包名称或路径", "template pack"))
+@option("--pack", default=None, help=("模板包名称或路径", "template pack"))
 def templates_export(name: str, directory: Path, project: Path | None, pack: str | None) -> None:
-    from fupin_docs.template_tools import export
+    from fupin_docs.commands.templates import export
 
     dest = export(_template_set(project, pack), name, directory)
     say(tr(f"已复制到 {dest}", f"copied to {dest}"))
 
 
-@templates.command("check", help=tr("检查模板：语法错误、资料中没有的数据、被 Word 拆开的标签。",
-                                    "check templates: syntax, unknown data, split tags."))
+@templates.command("check", help=("检查模板：语法错误、资料中没有的数据、被 Word 拆开的标签。",
+                                  "check templates: syntax, unknown data, split tags."))
 @click.argument("pack", required=False)
 @_PROJECT_OPT
 def templates_check(pack: str | None, project: Path | None) -> None:
-    from fupin_docs.template_tools import check_templates
+    from fupin_docs.commands.templates import check_templates
 
     chain = _template_set(project, pack)
-    findings = check_templates(chain)
-    for f in findings:
-        click.echo(f.format() + "\n", err=True)
-    if findings:
-        click.echo(tr(f"共 {len(findings)} 处问题。", f"{len(findings)} problem(s)."), err=True)
+    problems = check_templates(chain)
+    show_problems(problems)
+    if problems:
+        click.echo(tr(f"共 {len(problems)} 处问题。", f"{len(problems)} problem(s)."), err=True)
         sys.exit(1)
     say(tr(f"已检查 {len(chain.listing())} 个模板，未发现问题。",
            f"{len(chain.listing())} templates checked, no problems."))
 
 
-def run() -> None:
-    """Entry point that keeps Ctrl-C quiet."""
+def _lang_from(argv: list[str]) -> str | None:
+    """Return the language asked for with --lang in `argv`, so help and usage errors follow it."""
+    for i, arg in enumerate(argv):
+        if arg == "--lang" and i + 1 < len(argv):
+            return argv[i + 1]
+        if arg.startswith("--lang="):
+            return arg.split("=", 1)[1]
+    return None
+
+
+def run(argv: list[str] | None = None) -> None:
+    """Entry point: pick the language, run, and turn every failure into a message and a code."""
+    args = sys.argv[1:] if argv is None else argv
+    lang = _lang_from(args)
+    if lang in ("zh", "en"):
+        set_lang(lang)
     try:
-        main(standalone_mode=False)
-    except click.exceptions.Abort:
+        main(args=args, standalone_mode=False)
+    except (click.exceptions.Abort, KeyboardInterrupt):
         click.echo(tr("已中断，输出文件夹保持原样。", "interrupted; the output folder is unchanged."),
                    err=True)
         sys.exit(130)
-    except click.ClickException as exc:  # our FupinError and Click's usage errors
+    except click.ClickException as exc:  # ours (_Shown) and Click's usage errors
         exc.show()
+        sys.exit(exc.exit_code)
+    except FupinError as exc:
+        click.echo(exc.format_message(), err=True)
         sys.exit(exc.exit_code)
     except click.exceptions.Exit as exc:
         sys.exit(exc.exit_code)
-    except KeyboardInterrupt:
-        click.echo(tr("已中断，输出文件夹保持原样。", "interrupted; the output folder is unchanged."),
-                   err=True)
-        sys.exit(130)
     except Exception as exc:  # a bug, not bad input: say so briefly; -v shows the traceback
         if Ctx.verbose:
             raise

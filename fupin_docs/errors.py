@@ -1,18 +1,23 @@
-"""Error types: every failure a user can cause ends as a FupinError with a clear message."""
+"""Problems and errors: every failure a user can cause, located, explained, with a fix.
+
+Nothing here knows about Click: the command line turns a FupinError into its exit code and
+prints `format_message()`.
+"""
 
 from __future__ import annotations
 
+import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-
-import click
 
 from fupin_docs.i18n import tr
 
 
 @dataclass(frozen=True)
 class Location:
-    """Where a problem is: a file plus line/column (YAML) or row/column (a roster sheet)."""
+    """Where a problem is: a file plus line/column (YAML, text template), row/column (a roster
+    sheet) or paragraph (a Word template)."""
 
     file: str
     line: int | None = None
@@ -21,13 +26,20 @@ class Location:
     key: str | None = None
     #: for rosters: the column header, e.g. 出生日期
     header: str | None = None
-    #: the text of the offending line, shown under the message
+    #: the text of the offending line (or Word paragraph), shown under the message
     source: str | None = None
+    #: for Word templates: the 1-based paragraph number, and the part (页眉 …) when not the body
+    paragraph: int | None = None
+    part: str | None = None
 
     def describe(self) -> str:
         """Return e.g. ``school.yaml 第12行第5列（teachers[2].phone）``."""
         parts = [self.file]
-        if self.line is not None:
+        if self.part:
+            parts.append(tr(f"（{self.part}）", f"({self.part})"))
+        if self.paragraph is not None:
+            parts.append(tr(f"第{self.paragraph}段", f"paragraph {self.paragraph}"))
+        elif self.line is not None:
             if self.column is not None and self.header is not None:
                 parts.append(tr(f"第{self.line}行第{self.column}列“{self.header}”",
                                 f"row {self.line}, column {self.column} \"{self.header}\""))
@@ -53,17 +65,24 @@ class Problem:
     #: a second place involved (e.g. where a stated figure was written)
     also: Location | None = None
 
+    @property
+    def is_error(self) -> bool:
+        """Return True for an error (as opposed to a warning)."""
+        return self.severity == "error"
+
     def format(self) -> str:
         """Return the problem as the lines a user sees."""
-        label = tr("错误", "error") if self.severity == "error" else tr("警告", "warning")
+        label = tr("错误", "error") if self.is_error else tr("警告", "warning")
         head = f"{label}：" if self.where is None else f"{label}：{self.where.describe()}："
         lines = [head + self.message]
-        if self.where is not None and self.where.source is not None:
-            src = self.where.source.rstrip("\n")
-            lines.append(f"    {self.where.line} | {src}")
-            if isinstance(self.where.column, int):
-                pad = len(f"    {self.where.line} | ")
-                lines.append(" " * (pad + _display_width(src[: self.where.column - 1])) + "^")
+        where = self.where
+        if where is not None and where.source is not None:
+            number = where.paragraph if where.paragraph is not None else where.line
+            src = where.source.rstrip("\n")
+            lines.append(f"    {number} | {src}" if number is not None else f"    | {src}")
+            if isinstance(where.column, int) and number is not None:
+                pad = len(f"    {number} | ")
+                lines.append(" " * (pad + display_width(src[: where.column - 1])) + "^")
         if self.also is not None:
             lines.append(tr("  另见：", "  see also: ") + self.also.describe())
         if self.hint:
@@ -71,38 +90,67 @@ class Problem:
         return "\n".join(lines)
 
 
-def _display_width(text: str) -> int:
+def display_width(text: str) -> int:
     """Return how many terminal cells `text` takes (CJK characters take two)."""
-    import unicodedata
-
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
-class FupinError(click.ClickException):
+def has_errors(problems: Iterable[Problem]) -> bool:
+    """Return True when any of `problems` is an error rather than a warning."""
+    return any(p.is_error for p in problems)
+
+
+def format_problems(problems: Iterable[Problem], *, summary: bool = True) -> str:
+    """Return every problem in full, one blank line apart, and (with `summary`) the count."""
+    items = list(problems)
+    text = "\n\n".join(p.format() for p in items)
+    if summary:
+        errors = sum(1 for p in items if p.is_error)
+        text += "\n\n" + tr(f"共 {errors} 处错误，未生成任何文件。",
+                            f"{errors} error(s); nothing was written.")
+    return text
+
+
+class FupinError(Exception):
     """Base of all errors a user can cause; shown without a traceback, exit code 1."""
 
     exit_code = 1
 
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
     def format_message(self) -> str:
+        """Return what the user sees."""
         return self.message
 
-    def show(self, file=None) -> None:  # type: ignore[override]
-        click.echo(self.format_message(), err=True)
+
+class UsageError(FupinError):
+    """The command was called wrongly (an unknown --only name, say): exit code 2."""
+
+    exit_code = 2
 
 
-class DataError(FupinError):
-    """The project's data (YAML, roster, policy table) has one or more problems."""
+class ProblemError(FupinError):
+    """One or more located problems; all of them are shown, in one format."""
 
-    def __init__(self, problems: list[Problem]):
+    def __init__(self, problems: list[Problem]) -> None:
         self.problems = problems
-        errors = [p for p in problems if p.severity == "error"]
-        summary = tr(f"共 {len(errors)} 处错误，未生成任何文件。",
-                     f"{len(errors)} error(s); nothing was written.")
-        super().__init__("\n\n".join(p.format() for p in problems) + "\n\n" + summary)
+        super().__init__(format_problems(problems))
 
 
-class TemplateProblem(FupinError):
+class DataError(ProblemError):
+    """The project's data (YAML, roster, policy table, pack) has one or more problems."""
+
+
+class TemplateProblem(ProblemError):
     """A template is missing, broken, or asks for something it may not have."""
+
+    @classmethod
+    def plain(cls, message: str, where: Location | None = None,
+              hint: str | None = None) -> TemplateProblem:
+        """Return the error for one problem."""
+        return cls([Problem(message, where, hint)])
 
 
 class ToolMissing(FupinError):
@@ -120,5 +168,6 @@ def located(path: Path | str, base: Path | None = None) -> str:
     return str(p)
 
 
-__all__ = ["Location", "Problem", "FupinError", "DataError", "TemplateProblem", "ToolMissing",
+__all__ = ["Location", "Problem", "FupinError", "UsageError", "ProblemError", "DataError",
+           "TemplateProblem", "ToolMissing", "display_width", "format_problems", "has_errors",
            "located"]

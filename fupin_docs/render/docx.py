@@ -14,8 +14,9 @@ from docxtpl import DocxTemplate
 from jinja2.exceptions import SecurityError, TemplateSyntaxError, UndefinedError
 from lxml import etree
 
-from fupin_docs.errors import FupinError, TemplateProblem
+from fupin_docs.errors import FupinError, Location, Problem, TemplateProblem
 from fupin_docs.i18n import tr
+from fupin_docs.render.locate import template_line
 from fupin_docs.render.fastzip import Member, deflate, inflate, read_members, write_zip
 
 XML_DECLARATION = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
@@ -132,17 +133,6 @@ def _locate(original: str, source: str, lineno: int | None,
     return best + 1, paragraphs[best].strip()
 
 
-def _template_lineno(exc: BaseException) -> int | None:
-    """Return the template line of a render-time error, read from Jinja's rewritten traceback."""
-    lineno = getattr(exc, "lineno", None)
-    tb = exc.__traceback__
-    while tb is not None:
-        if tb.tb_frame.f_code.co_filename == "<template>":
-            lineno = tb.tb_lineno
-        tb = tb.tb_next
-    return lineno
-
-
 class CompiledDocx:
     """A docxtpl template read and compiled once; each render only runs Jinja and zips.
 
@@ -164,9 +154,10 @@ class CompiledDocx:
         try:
             self.members: list[Member] = read_members(self.path)
         except (OSError, zipfile.BadZipFile, ValueError) as exc:
-            raise TemplateProblem(tr(f"模板 {self.name} 无法读取（不是有效的 .docx 文件）：{exc}",
-                                     f"template {self.name} cannot be read (not a valid .docx): "
-                                     f"{exc}")) from exc
+            raise TemplateProblem.plain(
+                tr(f"无法读取（不是有效的 .docx 文件）：{exc}", f"cannot be read (not a valid .docx): {exc}"),
+                Location(self.name), tr("用 Word 或 WPS 打开后另存为 .docx", "re-save it as .docx")
+            ) from exc
         # Only docxtpl's regex helpers (patch_xml, resolve_listing, fix_tables) are used; they
         # do not touch the instance's document.
         self._docxtpl = DocxTemplate(self.path)
@@ -178,8 +169,9 @@ class CompiledDocx:
         self._fix_tables = False
         self.has_docpr = False
         if not any(member.name == DOCUMENT for member in self.members):
-            raise TemplateProblem(tr(f"模板 {self.name} 缺少 word/document.xml",
-                                     f"template {self.name} has no word/document.xml"))
+            raise TemplateProblem.plain(tr("缺少 word/document.xml，不是 Word 文件",
+                                           "has no word/document.xml: not a Word file"),
+                                        Location(self.name))
         for member in self.members:
             try:
                 if member.name == DOCUMENT:
@@ -187,9 +179,10 @@ class CompiledDocx:
                 elif _EXTRA_PART.fullmatch(member.name):
                     self._compile_part(member.name, inflate(member))
             except (etree.XMLSyntaxError, ValueError) as exc:
-                raise TemplateProblem(tr(f"模板 {self.name} 的 {member.name} 已损坏：{exc}",
-                                         f"template {self.name}: {member.name} is damaged: "
-                                         f"{exc}")) from exc
+                raise TemplateProblem.plain(tr(f"{member.name} 已损坏：{exc}",
+                                               f"{member.name} is damaged: {exc}"),
+                                            Location(self.name),
+                                            tr("用 Word 或 WPS 打开后另存一份", "re-save it")) from exc
 
     @property
     def templated_parts(self) -> tuple[str, ...]:
@@ -202,7 +195,8 @@ class CompiledDocx:
             if member.name == name:
                 self.members[i] = deflate(name, data)
                 return
-        raise TemplateProblem(tr(f"模板 {self.name} 中没有 {name}", f"{self.name} has no {name}"))
+        raise TemplateProblem.plain(tr(f"模板中没有 {name}", f"the template has no {name}"),
+                                    Location(self.name))
 
     def sources(self) -> list[str]:
         """Return the preprocessed Jinja source of every templated part (for template checks)."""
@@ -253,30 +247,31 @@ class CompiledDocx:
         return part
 
     def _problem(self, part: _Part, exc: Exception, lineno: int | None) -> TemplateProblem:
-        """Return a TemplateProblem naming the template, the paragraph and its Word text."""
-        where = tr(f"模板 {self.name}", f"template {self.name}")
-        if part.label:
-            where += tr(f"（{part.label}）", f" ({part.label})")
+        """Return a TemplateProblem at the template's Word paragraph, quoting its text."""
         detail = getattr(exc, "message", None) or str(exc)
         # An undefined name picks the right paragraph among those sharing one Jinja line.
         names = re.findall(r"'([^']+)'", detail) if isinstance(exc, UndefinedError) else []
         number, text = _locate(part.original, part.source, lineno, names)
-        near = tr("开头附近", "near the start") if number is None else \
-            tr(f"第{number}段附近", f"near paragraph {number}")
+        where = Location(self.name, paragraph=number, part=part.label or None,
+                         source=text or None)
         if isinstance(exc, TemplateSyntaxError):
-            what = tr("有语法错误", "has a syntax error")
-            detail += tr("（请检查 {{ }}、{% %} 是否成对、是否写完整）",
-                         " (check that every {{ }} and {% %} is complete and closed)")
+            message = tr(f"模板语法错误：{detail}", f"syntax error: {detail}")
+            hint = tr("检查 {{ }}、{% %} 是否成对、是否写完整",
+                      "check that every {{ }} and {% %} is complete and closed")
         elif isinstance(exc, SecurityError):
-            what = tr("访问了不允许的内容（已被沙箱拦截）", "tried something the sandbox forbids")
+            message = tr(f"访问了不允许的内容（已被沙箱拦截）：{detail}",
+                         f"tried something the sandbox forbids: {detail}")
+            hint = tr("模板只能使用资料中的数据和内置的格式", "templates may only use the data")
         elif isinstance(exc, UndefinedError):
-            what = tr("用到了数据中没有的变量", "uses a variable the data does not have")
+            message = tr(f"用到了数据中没有的变量：{detail}",
+                         f"uses a variable the data does not have: {detail}")
+            hint = tr("检查变量名的拼写；可用的数据见 fupin-docs templates check",
+                      "check the name; see fupin-docs templates check")
         else:
-            what = tr(f"渲染出错（{type(exc).__name__}）", f"failed to render ({type(exc).__name__})")
-        message = tr(f"{where} {near}{what}：{detail}", f"{where} {near} {what}: {detail}")
-        if text:
-            message += tr(f"  段落内容：“{text}”", f'  paragraph text: "{text}"')
-        return TemplateProblem(message)
+            message = tr(f"渲染出错（{type(exc).__name__}）：{detail}",
+                         f"failed to render ({type(exc).__name__}): {detail}")
+            hint = None
+        return TemplateProblem([Problem(message, where, hint)])
 
     def _render(self, part: _Part, context: Mapping) -> str:
         """Return the rendered XML of `part` (without prefix/suffix), post-processed as docxtpl."""
@@ -286,7 +281,7 @@ class CompiledDocx:
         except FupinError:
             raise  # a filter already explained the problem
         except Exception as exc:  # noqa: BLE001 - any template failure becomes a user message
-            raise self._problem(part, exc, _template_lineno(exc)) from exc
+            raise self._problem(part, exc, template_line(exc)[1]) from exc
         # Undo the line splitting (same effect as docxtpl's re.sub(r"\n<w:p([ >])", …)).
         xml = xml.replace("\n<w:p ", "<w:p ").replace("\n<w:p>", "<w:p>")
         if "{_" in xml or "_}" in xml:

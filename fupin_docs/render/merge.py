@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 
 from lxml import etree
 
@@ -318,7 +318,17 @@ class _PrintFile:
 
 
 class PrintFileWriter:
-    """Build a print file record by record, from bodies already rendered for their own files."""
+    """Build one .docx holding many records of one template, for printing.
+
+    per_page == 1: each record is a section restarting page numbers at 1; the last one is
+    closed by the body's own sectPr, so there is no blank last page. Templated headers and
+    footers are rendered per record (equal renderings share one part).
+    per_page > 1: records follow each other, a page break before every per_page-th record;
+    headers/footers are rendered with the first record.
+    Both: lists restart per record (own w:num instances), wp:docPr and bookmark ids are
+    renumbered to stay unique (bookmark names are left as they are). The document part is
+    deflated as it grows; a record's body may be handed in already rendered for its own file.
+    """
 
     def __init__(self, template: CompiledDocx, per_page: int = 1) -> None:
         if per_page < 1:
@@ -340,31 +350,4 @@ class PrintFileWriter:
         return self._file.finish()
 
 
-def merge_records(template: CompiledDocx, contexts: Iterable[Mapping], *,
-                  per_page: int = 1) -> bytes:
-    """Return one .docx holding every record of `template`, for printing.
-
-    per_page == 1: each record is a section restarting page numbers at 1; the last one is
-    closed by the body's own sectPr, so there is no blank last page. Templated headers and
-    footers are rendered per record (equal renderings share one part).
-    per_page > 1: records follow each other, a page break before every per_page-th record;
-    headers/footers are rendered with the first record.
-    Both: lists restart per record (own w:num instances), wp:docPr and bookmark ids are
-    renumbered to stay unique (bookmark names are left as they are). `contexts` is consumed
-    lazily and the document part is deflated as it grows.
-    """
-    if per_page < 1:
-        raise ValueError("per_page must be at least 1")
-    merged = _PrintFile(template, per_page)
-    pending: Mapping | None = None
-    for context in contexts:
-        if pending is not None:
-            merged.add(pending, last=False)
-        pending = context
-    if pending is None:
-        raise ValueError("merge_records needs at least one record")
-    merged.add(pending, last=True)
-    return merged.finish()
-
-
-__all__ = ["merge_records", "with_restart"]
+__all__ = ["PrintFileWriter", "with_restart"]

@@ -1,0 +1,1 @@
+"""The secondary commands: templates list/export/check, preview, doctor, init."""

@@ -1,0 +1,164 @@
+"""Preview page: the first page of each document type as a PNG, side by side in index.html."""
+
+from __future__ import annotations
+
+import html
+import os
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+
+from fupin_docs.documents.registry import kinds
+from fupin_docs.errors import FupinError, ToolMissing
+from fupin_docs.i18n import tr
+from fupin_docs.output.pdf import convert_folder, find_soffice, soffice_missing_message
+
+_CSS = """
+body { font-family: "Noto Sans CJK SC", "Microsoft YaHei", "PingFang SC", sans-serif;
+       margin: 24px; background: #f3f3f3; color: #222; }
+h1 { font-size: 20px; font-weight: normal; }
+.grid { display: grid; grid-template-columns: repeat(auto-fill, minmax(260px, 1fr)); gap: 20px; }
+figure { margin: 0; background: #fff; padding: 12px; border: 1px solid #ddd; }
+figure img { width: 100%; height: auto; border: 1px solid #ccc; display: block; }
+figcaption { margin-bottom: 8px; font-size: 15px; }
+figcaption small { display: block; color: #777; font-size: 12px; word-break: break-all; }
+"""
+
+
+def pdftoppm_missing_message() -> str:
+    """Return the message shown when pdftoppm (poppler) is not installed."""
+    return tr(
+        "没有找到 pdftoppm，无法生成预览图。请安装 poppler：\n"
+        "  Debian/Ubuntu：sudo apt-get install poppler-utils\n"
+        "  macOS：brew install poppler\n"
+        "  Windows：安装 poppler（如 conda install poppler），并把它的 bin 目录加入 PATH",
+        "pdftoppm was not found, so previews cannot be drawn. Install poppler:\n"
+        "  Debian/Ubuntu: sudo apt-get install poppler-utils\n"
+        "  macOS: brew install poppler\n"
+        "  Windows: install poppler (e.g. conda install poppler) and add its bin folder to PATH",
+    )
+
+
+def _render_first_page(pdftoppm: str, pdf: Path, png: Path, timeout: float = 120) -> None:
+    """Return once page 1 of `pdf` is drawn at 60 dpi into `png` (pdftoppm adds .png itself)."""
+    cmd = [pdftoppm, "-png", "-r", "60", "-f", "1", "-l", "1", "-singlefile",
+           str(pdf), str(png.with_suffix(""))]
+    try:
+        done = subprocess.run(cmd, stdin=subprocess.DEVNULL, capture_output=True,
+                              timeout=timeout, check=False)
+    except subprocess.TimeoutExpired:
+        raise FupinError(tr(f"生成预览图超时：{pdf.name}", f"Preview timed out: {pdf.name}")) from None
+    if done.returncode != 0 or not png.is_file():
+        said = done.stderr.decode("utf-8", errors="replace").strip()
+        raise FupinError(tr(f"无法为 {pdf.name} 生成预览图。{said}",
+                            f"Could not draw a preview of {pdf.name}. {said}"))
+
+
+def _page(items: list[tuple[str, str, str]]) -> str:
+    """Return the HTML of the preview page; items are (label, source file name, image name)."""
+    figures = "\n".join(
+        f'  <figure>\n    <figcaption>{html.escape(label)}<small>{html.escape(source)}</small>'
+        f'</figcaption>\n    <img src="{html.escape(image)}" alt="{html.escape(label)} 第1页">\n'
+        f"  </figure>"
+        for label, source, image in items)
+    title = tr("文书预览", "Document preview")
+    note = tr("每种文书的第一页（由 LibreOffice 排版，字体为免费替代字体，仅供核对版式）。",
+              "First page of each document (laid out by LibreOffice with free stand-in fonts).")
+    return (f'<!DOCTYPE html>\n<html lang="zh-CN">\n<head>\n<meta charset="utf-8">\n'
+            f"<title>{title}</title>\n<style>{_CSS}</style>\n</head>\n<body>\n"
+            f"<h1>{title}</h1>\n<p>{html.escape(note)}</p>\n"
+            f'<div class="grid">\n{figures}\n</div>\n</body>\n</html>\n')
+
+
+def make_previews(docs: dict[str, Path], out_dir: Path) -> Path:
+    """Return the path of index.html showing page 1 of each document (label → .docx) in `out_dir`.
+
+    All documents go through LibreOffice in one run; images are named 01.png, 02.png … in the
+    order of `docs`, so labels of any length or script are safe in file names and URLs.
+    """
+    if not docs:
+        raise FupinError(tr("没有可预览的文书。", "Nothing to preview."))
+    pdftoppm = shutil.which("pdftoppm")
+    if pdftoppm is None:
+        raise ToolMissing(pdftoppm_missing_message())
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    items: list[tuple[str, str, str]] = []
+    with tempfile.TemporaryDirectory(prefix="fupin-preview-") as tmp_name:
+        tmp = Path(tmp_name)
+        sources = [Path(source) for source in docs.values()]
+        for source in sources:
+            if not source.is_file():
+                raise FupinError(tr(f"找不到要预览的文件：{source}",
+                                    f"File to preview not found: {source}"))
+        # Convert the files themselves, so errors name them; only documents that share a file
+        # name (in different folders) go through prefixed copies, as their PDFs would collide.
+        stems = [s.stem.casefold() for s in sources]
+        inputs = list(sources)
+        for i, source in enumerate(sources):
+            if stems.count(stems[i]) > 1:
+                inputs[i] = tmp / f"{i + 1:02d}-{source.name}"
+                shutil.copyfile(source, inputs[i])
+        pdfs = convert_folder(inputs, tmp / "pdf")
+        for i, (label, source, pdf) in enumerate(zip(docs, sources, pdfs), start=1):
+            image = f"{i:02d}.png"
+            staged = tmp / image
+            _render_first_page(pdftoppm, pdf, staged)
+            shutil.copyfile(staged, out_dir / image)
+            items.append((label, source.name, image))
+    index = out_dir / "index.html"
+    partial = out_dir / ".index.html.part"
+    partial.write_text(_page(items), encoding="utf-8")
+    os.replace(partial, index)
+    return index
+
+
+def first_documents(project: Path, built: Path, files: dict[str, str]) -> dict[str, Path]:
+    """Return label → .docx for each document type in the build at `built` (files: its outputs).
+
+    One-per-school documents are taken as they are; for per-household ones the first
+    household's file, in the order the merged print files use (units as listed, then
+    households as written).
+    """
+    from fupin_docs.data.project import load_project
+    from fupin_docs.output.naming import file_stem
+
+    model = load_project(project).project
+    first = next(((h, u.name) for u in model.units for h in model.households if h.unit == u.id),
+                 None)
+    picked: dict[str, Path] = {}
+    for kind in kinds():
+        if "docx" not in kind.formats:
+            continue
+        if kind.per_household:
+            if first is None:
+                continue
+            rel = f"{kind.folder}/{file_stem(*first)}.docx"
+        else:
+            rel = f"{kind.folder}/{kind.label}.docx"
+        if rel in files:
+            picked[kind.label] = built / rel
+    return picked
+
+
+def preview_project(project: Path, out_dir: Path) -> Path:
+    """Return index.html in `out_dir` after building `project` into a temporary folder.
+
+    Shows page 1 of the report, the duty table and the first household's letter, notice
+    and card (every Word document type the project produces).
+    """
+    from fupin_docs.output.build import BuildOptions, build
+
+    if shutil.which("pdftoppm") is None:
+        raise ToolMissing(pdftoppm_missing_message())
+    if find_soffice() is None:
+        raise ToolMissing(soffice_missing_message())
+    keys = tuple(k.key for k in kinds() if "docx" in k.formats)
+    with tempfile.TemporaryDirectory(prefix="fupin-preview-build-") as tmp:
+        built = Path(tmp) / "build"
+        result = build(Path(project), BuildOptions(out_dir=built, only=keys))
+        return make_previews(first_documents(Path(project), built, result.files), out_dir)
+
+
+__all__ = ["first_documents", "make_previews", "pdftoppm_missing_message", "preview_project"]

@@ -1,0 +1,231 @@
+"""Load a project folder: merge its YAML files and rosters, validate, resolve references."""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterable
+
+from fupin_docs.errors import DataError, FupinError, Location, Problem
+from fupin_docs.i18n import tr
+from fupin_docs.data.inherit import load_with_inherit
+from fupin_docs.data.yamlfile import KeyPath, Positions
+from fupin_docs.data.model import Household, Project
+from fupin_docs.data.validate import to_model, validate_as
+
+YAML_SUFFIXES = (".yaml", ".yml")
+#: YAML files in a project folder that are not school data (read by their own loaders)
+NOT_PROJECT_DATA = ("policies.yaml", "policies.yml", "pack.yaml")
+
+
+@dataclass
+class LoadedProject:
+    """A validated project with the positions of everything written in it."""
+
+    project: Project
+    root: Path
+    positions: Positions
+    inputs: list[Path] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
+
+    def where(self, *path: Any) -> Location | None:
+        """Return where the value at `path` was written."""
+        return self.positions.of_value(tuple(path))
+
+    def forget_positions(self) -> None:
+        """Drop the positions once every check that cites a line has run (they are large)."""
+        self.positions = Positions()
+
+
+def _validate(data: dict[str, Any], positions: Positions) -> tuple[Project | None, list[Problem]]:
+    """Return the project validated, households one by one so each raw one is freed at once
+    (10,000 households in raw and in validated form at the same time need twice the memory)."""
+    raw = data.get("households")
+    if not isinstance(raw, list):
+        return to_model(data, positions)
+    rest, problems = to_model({k: v for k, v in data.items() if k != "households"}, positions)
+    households: list[Household] = []
+    for i in range(len(raw)):
+        household, found = validate_as(Household, raw[i], positions, ("households", i))
+        raw[i] = None
+        problems += found
+        if household is not None:
+            households.append(household)
+    if rest is None or problems:
+        return None, problems
+    return rest.model_copy(update={"households": households}), []
+
+
+def project_files(path: Path) -> list[Path]:
+    """Return the YAML files of a project: the file itself, or every YAML file in the folder."""
+    if path.is_file():
+        return [path]
+    if not path.is_dir():
+        raise FupinError(tr(f"找不到项目：{path}（应是一个文件夹或 YAML 文件）",
+                            f"project not found: {path} (a folder or YAML file)"))
+    files = sorted(p for p in path.iterdir() if p.suffix.lower() in YAML_SUFFIXES and p.is_file()
+                   and p.name.lower() not in NOT_PROJECT_DATA)
+    if not files:
+        raise FupinError(tr(f"文件夹 {path} 里没有 .yaml 文件。可以用 “fupin-docs init {path}” 新建项目",
+                            f"no .yaml files in {path}; try 'fupin-docs init {path}'"))
+    return files
+
+
+def load_project(path: Path) -> LoadedProject:
+    """Return the validated project at `path`; raise DataError listing every problem."""
+    path = Path(path)
+    root = path if path.is_dir() else path.parent
+    files = project_files(path)
+    data: dict[str, Any] = {}
+    positions = Positions()
+    problems: list[Problem] = []
+    inherited: list[Path] = []
+    for file in files:
+        loaded = load_with_inherit(file, file.name, inherited)
+        problems += loaded.problems
+        if loaded.data is None:
+            continue
+        if not isinstance(loaded.data, dict):
+            problems.append(Problem(tr("文件顶层应是“字段: 值”的形式，如 school: …",
+                                       "the top level should be 'key: value' pairs"),
+                                    loaded.positions.of_value(())))
+            continue
+        for key, value in loaded.data.items():
+            if key in data:
+                problems.append(Problem(
+                    tr(f"“{key}” 在两个文件中都写了", f"'{key}' is written in two files"),
+                    loaded.positions.of_key((key,)), tr("只保留一处", "keep only one"),
+                    also=positions.of_key((key,))))
+                continue
+            data[key] = value
+        positions.update(loaded.positions)
+    inputs = list(files) + inherited
+    if not problems:
+        problems += _merge_rosters(data, positions, root, inputs)
+    errors = [p for p in problems if p.severity == "error"]
+    if errors:
+        raise DataError(problems)
+    project, model_problems = _validate(data, positions)
+    if project is None:
+        raise DataError(problems + model_problems)
+    ref_problems = list(check_references(project, positions))
+    if ref_problems:
+        raise DataError(problems + ref_problems)
+    return LoadedProject(project, root, positions, inputs, [p for p in problems if p.severity != "error"])
+
+
+def _merge_rosters(data: dict[str, Any], positions: Positions, root: Path,
+                   inputs: list[Path]) -> list[Problem]:
+    """Append the households of each roster file named in `roster:` to `households`."""
+    names = data.get("roster") or []
+    names = [names] if isinstance(names, str) else names
+    if not isinstance(names, list) or not names:
+        return []  # the model reports a wrong type
+    from fupin_docs.data.roster import read_roster
+
+    households = data.setdefault("households", [])
+    if not isinstance(households, list):
+        return []
+    problems: list[Problem] = []
+    for i, name in enumerate(names):
+        file = root / str(name)
+        if not file.is_file():
+            problems.append(Problem(tr(f"花名册文件不存在：{name}", f"roster not found: {name}"),
+                                    positions.of_value(("roster", i)),
+                                    tr("文件应与 YAML 放在同一文件夹，检查文件名", "check the file name")))
+            continue
+        inputs.append(file)
+        rows, roster_positions, roster_problems = read_roster(file, str(name))
+        problems += roster_problems
+        _unit_names_to_ids(rows, data.get("units"))
+        offset = len(households)
+        households.extend(rows)
+        for key, loc in roster_positions.items():
+            positions.set_value(("households", offset + key[0]) + tuple(key[1:]), loc)
+    return problems
+
+
+def _unit_names_to_ids(rows: list[dict], units: Any) -> None:
+    """Let a roster name its village or 连队 by name where the YAML gives units other ids."""
+    if not isinstance(units, list):
+        return
+    by_name = {u.get("name"): u.get("id") for u in units if isinstance(u, dict)}
+    ids = set(by_name.values())
+    for row in rows:
+        if row.get("unit") not in ids and row.get("unit") in by_name:
+            row["unit"] = by_name[row["unit"]]
+
+
+def check_references(project: Project, positions: Positions) -> Iterable[Problem]:
+    """Yield a problem for each duplicate id and each reference to something that does not exist."""
+    teachers = yield from _unique_ids("teachers", [t.id for t in project.teachers], positions)
+    units = yield from _unique_ids("units", [u.id for u in project.units], positions)
+    households = yield from _unique_ids("households", [h.id for h in project.households], positions)
+    students = yield from _unique_children(project.households, positions)
+
+    lead = project.leadership
+    if lead is not None:
+        refs = [(("leadership", "leader"), lead.leader)]
+        refs += [(("leadership", "deputies", i), t) for i, t in enumerate(lead.deputies)]
+        refs += [(("leadership", "members", i), t) for i, t in enumerate(lead.members)]
+        if lead.office_director:
+            refs.append((("leadership", "office_director"), lead.office_director))
+        for path, ref in refs:
+            yield from _missing(ref, teachers, path, positions, tr("教师编号", "teacher id"))
+    for i, h in enumerate(project.households):
+        yield from _missing(h.unit, units, ("households", i, "unit"), positions,
+                            tr("自然村/连队编号", "unit id"))
+    for i, p in enumerate(project.pairings):
+        yield from _missing(p.teacher, teachers, ("pairings", i, "teacher"), positions,
+                            tr("教师编号", "teacher id"))
+        if p.unit:
+            yield from _missing(p.unit, units, ("pairings", i, "unit"), positions,
+                                tr("自然村/连队编号", "unit id"))
+        for j, ref in enumerate(p.households):
+            yield from _missing(ref, households, ("pairings", i, "households", j), positions,
+                                tr("户编号", "household id"))
+        for j, ref in enumerate(p.students):
+            yield from _missing(ref, students, ("pairings", i, "students", j), positions,
+                                tr("学生编号", "student id"))
+
+
+def _unique_ids(section: str, ids: list[str], positions: Positions):
+    """Yield a problem per repeated id in `section`; return the set of ids."""
+    seen: dict[str, int] = {}
+    for i, ident in enumerate(ids):
+        if ident in seen:
+            yield Problem(tr(f"编号 “{ident}” 重复", f"duplicate id '{ident}'"),
+                          positions.of_value((section, i, "id")),
+                          tr("每个编号只能用一次", "each id must be unique"),
+                          also=positions.of_value((section, seen[ident], "id")))
+        else:
+            seen[ident] = i
+    return set(seen)
+
+
+def _unique_children(households: list[Household], positions: Positions):
+    """Yield a problem per repeated student id; return the set of student ids."""
+    seen: dict[str, KeyPath] = {}
+    for i, h in enumerate(households):
+        for j in range(len(h.children)):
+            ident, path = h.child_id(j), ("households", i, "children", j)
+            if ident in seen:
+                yield Problem(tr(f"学生编号 “{ident}” 重复", f"duplicate student id '{ident}'"),
+                              positions.of_value(path + ("id",)),
+                              tr("每个编号只能用一次", "each id must be unique"),
+                              also=positions.of_value(seen[ident]))
+            else:
+                seen[ident] = path
+    return set(seen)
+
+
+def _missing(ref: str, known: set[str], path: KeyPath, positions: Positions, what: str):
+    """Yield a problem if `ref` is not among `known`, suggesting the closest id."""
+    if ref in known:
+        return
+    close = difflib.get_close_matches(ref, sorted(known), n=1, cutoff=0.5)
+    hint = (tr(f"是不是 “{close[0]}”？", f"did you mean '{close[0]}'?") if close else
+            tr("已有的：" + "、".join(sorted(known)[:20]), "known: " + ", ".join(sorted(known)[:20])))
+    yield Problem(tr(f"{what} “{ref}” 不存在", f"{what} '{ref}' does not exist"),
+                  positions.of_value(path), hint)

@@ -1,0 +1,196 @@
+"""The spellings secretaries use, defined once so YAML and rosters accept exactly the same.
+
+Dates, yes/no words, stages, grades, money, control characters, and "is this a path or a
+name": each rule lives here and nowhere else.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+# ---------------------------------------------------------------- characters
+
+#: characters that are not text (a pasted bell, a form feed); they would break a Word file
+CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f]")
+
+
+def control_character(text: str) -> str | None:
+    """Return the first control character in `text`, or None."""
+    found = CONTROL.search(text)
+    return found.group() if found else None
+
+
+def half_width(text: str) -> str:
+    """Return `text` with full-width digits, letters and signs made half-width (NFKC)."""
+    return unicodedata.normalize("NFKC", text)
+
+
+# ---------------------------------------------------------------- yes / no
+
+#: every way a yes/no cell or value is written; case does not matter
+YES_WORDS = frozenset({"是", "√", "✓", "✔", "Y", "YES", "1", "TRUE", "有", "寄宿", "住校", "留守",
+                       "单亲", "残疾", "县外"})
+NO_WORDS = frozenset({"否", "×", "✗", "N", "NO", "0", "FALSE", "无", "不是", "走读", "非留守",
+                      "县内", ""})
+
+
+def yes_no(value: Any) -> Any:
+    """Return True or False for the words of YES_WORDS / NO_WORDS; anything else unchanged."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int) and value in (0, 1):
+        return bool(value)
+    if isinstance(value, str):
+        key = half_width(value).strip().upper()
+        if key in YES_WORDS:
+            return True
+        if key in NO_WORDS:
+            return False
+    return value
+
+
+# ---------------------------------------------------------------- stages and grades
+
+#: school stages as written in the data, in school order; 未入学 is enrolled nowhere
+STAGES = ("学前", "小学", "初中", "高中", "中职", "高校", "未入学")
+#: other names for them; 辍学 means enrolled nowhere
+STAGE_ALIASES = {"幼儿园": "学前", "学前教育": "学前", "普通高中": "高中", "大学": "高校",
+                 "大专": "高校", "高职": "高校", "本科": "高校", "中专": "中职", "职高": "中职",
+                 "中等职业教育": "中职", "辍学": "未入学", "失学": "未入学"}
+
+
+def stage_name(value: Any) -> Any:
+    """Return the canonical stage name for an alias; anything else unchanged."""
+    if isinstance(value, str):
+        text = value.strip()
+        return STAGE_ALIASES.get(text, text)
+    return value
+
+
+_CN_NUMBERS = {n: i for i, n in enumerate("一 二 三 四 五 六 七 八 九 十 十一 十二".split(), 1)}
+#: grades written by stage: 初一 is grade 7, 高一 grade 10 (grades run 1–12)
+_STAGE_GRADES = {"初": 6, "高": 9}
+
+
+def grade_number(value: Any) -> Any:
+    """Return a grade 1–12 from 3, "3", "3年级", "三年级", "初一" or "高二"; else unchanged."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if not isinstance(value, str):
+        return value
+    key = half_width(value).strip().removesuffix("年级")
+    if re.fullmatch(r"\d{1,2}", key):
+        return int(key)
+    if key in _CN_NUMBERS:
+        return _CN_NUMBERS[key]
+    if len(key) == 2 and key[0] in _STAGE_GRADES and key[1] in "一二三":
+        return _STAGE_GRADES[key[0]] + _CN_NUMBERS[key[1]]
+    return value
+
+
+# ---------------------------------------------------------------- dates
+
+
+class DocDate(dt.date):
+    """A date that remembers whether a day was written (2018-07 has none: print 2018年7月)."""
+
+    has_day = True
+
+
+_DATE = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*(?:[-/.月]\s*(?:(\d{1,2})\s*日?)?|月)?"
+                   r"(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?")
+_COMPACT_DATE = re.compile(r"(\d{4})(\d{2})(\d{2})")
+#: how a date may be written, for messages
+DATE_FORMS = "2010-03-05、2010/3/5、2010.3.5、2010年3月5日 或 20100305"
+
+
+class BadDate(ValueError):
+    """Text that is not a date (`impossible`: it names a day that does not exist)."""
+
+    def __init__(self, text: str, impossible: bool = False) -> None:
+        super().__init__(text)
+        self.text, self.impossible = text, impossible
+
+
+def parse_date(value: Any) -> dt.date:
+    """Return a date from a date or from text in any of DATE_FORMS (month-only allowed).
+
+    A DocDate is returned for text; its `has_day` says whether a day was written.
+    """
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    raw = str(value).strip()
+    text = half_width(raw)
+    m = _DATE.fullmatch(text) or _COMPACT_DATE.fullmatch(text)
+    if not m:
+        raise BadDate(raw)
+    try:
+        date = DocDate(int(m[1]), int(m[2]), int(m[3] or 1))
+    except ValueError:
+        raise BadDate(raw, impossible=True) from None
+    date.has_day = m[3] is not None
+    return date
+
+
+# ---------------------------------------------------------------- money
+
+MONEY_LIMIT = Decimal(10) ** 12  # beyond any school figure; also what 大写 can spell out
+
+
+def parse_money(value: Any) -> Decimal:
+    """Return `value` as yuan: accepts 1750, "1750元", "1,750.00", "150万元", "150万".
+
+    Amounts are kept to the 分: a third decimal is a typing error, not a price.
+    """
+    if isinstance(value, bool):
+        raise ValueError("金额不能是是/否")
+    if isinstance(value, float):
+        value = repr(value)  # YAML gave a float; its repr is the digits the user typed
+    if isinstance(value, (int, Decimal)):
+        amount = Decimal(value)
+    elif isinstance(value, str):
+        text = half_width(value).strip().replace(",", "").replace(" ", "")
+        factor = Decimal(1)
+        for suffix, mult in (("万元", 10000), ("万", 10000), ("元", 1)):
+            if text.endswith(suffix):
+                text, factor = text[: -len(suffix)], Decimal(mult)
+                break
+        try:
+            amount = Decimal(text) * factor
+        except InvalidOperation:
+            raise ValueError(f"“{value}”不是金额，请写数字，如 1750 或 “150万元”") from None
+    else:
+        raise ValueError("金额应是数字，如 1750 或 “150万元”")
+    if not amount.is_finite():
+        raise ValueError(f"“{value}”不是金额")
+    if amount < 0:
+        raise ValueError(f"金额不能是负数：{value}")
+    if amount >= MONEY_LIMIT:
+        raise ValueError(f"金额过大：{value}（应小于一万亿元），请检查是否多写了零")
+    if amount != amount.quantize(Decimal("0.01")):
+        raise ValueError(f"金额“{value}”有三位以上小数，金额只到分（两位小数）")
+    return amount
+
+
+# ---------------------------------------------------------------- references
+
+
+def looks_like_path(ref: str) -> bool:
+    """Return True when `ref` (a pack, say) is written as a path rather than as a name."""
+    return ref.startswith(".") or any(sep in ref for sep in ("/", "\\")) or (
+        len(ref) > 1 and ref[1] == ":")  # C:…
+
+
+__all__ = ["CONTROL", "DATE_FORMS", "BadDate", "DocDate", "MONEY_LIMIT", "NO_WORDS", "STAGES",
+           "STAGE_ALIASES", "YES_WORDS", "control_character", "grade_number", "half_width",
+           "looks_like_path", "parse_date", "parse_money", "stage_name", "yes_no"]

@@ -1,0 +1,402 @@
+"""Read one YAML file into plain data, remembering the file, line and column of every value."""
+
+from __future__ import annotations
+
+import codecs
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+from yaml.constructor import SafeConstructor
+from yaml.resolver import Resolver
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from fupin_docs.data.values import CONTROL
+from fupin_docs.errors import Location, Problem
+from fupin_docs.data.positions import Entry, KeyPath, Positions, location_at, path_text
+from fupin_docs.i18n import tr
+
+MAX_BYTES = 10 * 1024 * 1024  # a school's data is a few hundred KB; 10 MB means a wrong file
+
+
+@dataclass
+class Loaded:
+    """One YAML file read: its data (None when unreadable), positions and problems."""
+
+    data: Any
+    positions: Positions
+    problems: list[Problem]
+
+
+# PyYAML's messages, in the words a secretary can act on
+_YAML_MESSAGES = {
+    "mapping values are not allowed here": (
+        "这里不能出现冒号“:”（常见原因：缩进不对齐，或文字中含冒号）", "a colon is not allowed here",
+        "检查这一行与上一行是否左对齐；若文字本身含冒号，请给整段文字加引号"),
+    "could not find expected ':'": (
+        "缺少冒号“:”", "expected ':'", "每个字段写成 “字段名: 值”，冒号为英文半角且后面有空格"),
+    "found character '\\t' that cannot start any token": (
+        "不能用 Tab 键缩进", "tab characters cannot indent YAML", "把 Tab 换成空格"),
+    "found undefined alias": ("引用了未定义的别名", "undefined alias", "检查 * 开头的引用"),
+    "did not find expected key": (
+        "缩进不对齐", "indentation does not line up", "同一层的字段要左对齐，用空格缩进"),
+    "did not find expected '-' indicator": (
+        "列表缩进不对齐", "list items do not line up", "同一列表的每项以 “- ” 开头并左对齐"),
+    "found unexpected end of stream": (
+        "文件意外结束（引号或括号没有配对）", "unexpected end of file", "检查引号、括号是否成对"),
+    "found unknown escape character": (
+        "双引号里有无法识别的反斜杠", "unknown escape character", "把 \\ 写成 \\\\ 或改用单引号"),
+    "special characters are not allowed": (
+        "文件中有不可见的控制字符", "control characters in the file", "删除该处的特殊字符后保存"),
+    "that cannot start any token": (
+        "这个字符不能放在一段文字的开头", "this character cannot start a value",
+        "给整段文字加引号，如 \"@张三\""),
+    "expected ',' or ']'": (
+        "方括号 [ ] 没有配对，或各项之间缺少逗号", "unclosed [ or missing comma",
+        "检查 [ 与 ] 是否成对，各项之间用英文逗号隔开"),
+    "expected ',' or '}'": (
+        "花括号 { } 没有配对，或各项之间缺少逗号", "unclosed { or missing comma",
+        "检查 { 与 } 是否成对，各项之间用英文逗号隔开"),
+    "expected <block end>": (
+        "缩进不对齐", "indentation does not line up", "同一层的字段要左对齐，用空格缩进"),
+    "expected the node content": (
+        "这里缺少内容（括号或引号没有写完）", "a value is missing here", "检查括号、引号是否成对"),
+    "but found another document": (
+        "一个文件只能有一份资料（出现了第二个 “---”）", "only one document per file",
+        "删除多余的 “---” 行，或把后面的内容另存为一个文件"),
+    "for merging": (
+        "合并键 “<<” 后面应是用 & 定义过的“字段: 值”", "'<<' must merge a mapping",
+        "写成 <<: *名称，并在前面用 &名称 定义"),
+}
+# Errors that PyYAML notices only later (at the next line, or the end of the file): the place
+# where the unfinished thing began is where the user must look
+_AT_START = ("could not find expected ':'", "found unexpected end of stream",
+             "expected ',' or ']'", "expected ',' or '}'")
+#: nodes after expanding aliases (*name); a county's data has a few hundred thousand
+MAX_NODES = 2_000_000
+
+
+def _decode(raw: bytes, display: str) -> tuple[str | None, Problem | None]:
+    """Return the text of a YAML file: UTF-8 with or without BOM; a clear problem otherwise."""
+    where = Location(display)
+    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return None, Problem(tr("文件是 UTF-16 编码，无法读取", "the file is UTF-16 encoded"), where,
+                             tr("用记事本打开，“另存为”时编码选 UTF-8", "save it as UTF-8"))
+    try:
+        return raw.decode("utf-8-sig"), None
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        try:
+            raw.decode("gb18030")
+            what = tr("文件是 GBK/GB2312 编码，不是 UTF-8", "the file is GBK, not UTF-8")
+        except UnicodeDecodeError:
+            what = tr("文件不是 UTF-8 编码的文字", "the file is not UTF-8 text")
+        return None, Problem(what, Location(display, line),
+                             tr("用记事本或 VS Code 打开，“另存为”时编码选 UTF-8",
+                                "re-save the file as UTF-8"))
+
+
+def load_file(path: Path, display: str | None = None) -> Loaded:
+    """Return the data of one YAML file with positions; problems instead of exceptions."""
+    display = display or path.name
+    positions = Positions()
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        return Loaded(None, positions, [Problem(tr(f"无法读取文件：{exc.strerror}",
+                                                   f"cannot read file: {exc.strerror}"),
+                                                Location(display))])
+    if len(raw) > MAX_BYTES:
+        return Loaded(None, positions, [Problem(
+            tr(f"文件太大（{len(raw) // 1024 // 1024} MB），不像是学校资料",
+               f"file too large ({len(raw) // 1024 // 1024} MB)"), Location(display),
+            tr("检查是否选错了文件；名单请用花名册（roster）", "check the file name"))])
+    text, problem = _decode(raw, display)
+    if problem:
+        return Loaded(None, positions, [problem])
+    assert text is not None
+    if not text.strip():
+        return Loaded(None, positions, [Problem(tr("文件是空的", "the file is empty"),
+                                                Location(display),
+                                                tr("填写内容，或删除这个文件", "fill it in or delete it"))])
+    lines = text.splitlines()
+    streamed = _stream(text, display, lines)
+    if streamed is not None:
+        return streamed
+    try:
+        node = _compose(text)
+        if node is None:  # only comments
+            return Loaded(None, positions, [Problem(
+                tr("文件中只有注释，没有内容", "the file holds only comments"), Location(display),
+                tr("填写内容，或删除这个文件", "fill it in or delete it"))])
+        tangle = _tangle(node) if "*" in text else None  # only aliases (*name) can tangle
+        if tangle:
+            why, mark = tangle
+            return Loaded(None, positions, [Problem(
+                why, location_at(display, lines, mark.line, mark.column),
+                tr("检查 & 与 * 的用法", "check the & and * marks"))])
+        walker = _Walker(display, lines, positions)
+        walker.aliased = "*" in text or "<<" in text
+        data = walker.walk(node, ())
+    except yaml.MarkedYAMLError as exc:
+        return Loaded(None, positions, [_syntax_problem(exc, display, lines)])
+    except yaml.reader.ReaderError as exc:  # a control character written into the file
+        line = text.count("\n", 0, exc.position)
+        column = exc.position - (text.rfind("\n", 0, exc.position) + 1)
+        return Loaded(None, positions, [Problem(
+            tr(f"YAML 格式错误：文件中有不可见的控制字符（U+{exc.character:04X}）",
+               f"YAML syntax error: control character U+{exc.character:04X}"),
+            location_at(display, lines, line, column), tr("删除该处的特殊字符后保存", "delete it"))])
+    except yaml.YAMLError as exc:
+        return Loaded(None, positions, [Problem(tr(f"YAML 格式错误：{exc}", f"YAML error: {exc}"),
+                                                Location(display))])
+    except RecursionError:
+        return Loaded(None, positions, [Problem(tr("YAML 嵌套层次太深", "YAML nested too deeply"),
+                                                Location(display),
+                                                tr("检查是否选错了文件", "check the file"))])
+    return Loaded(data, positions, walker.problems)
+
+
+def _stream(text: str, display: str, lines: list[str]) -> Loaded | None:
+    """Return the file read straight from the parser's events, or None to take the slow road.
+
+    Reading events never holds the whole node tree (a third of the memory for 10,000
+    households). Anchors, aliases, merge keys and tags need the tree, and any error is left
+    to the node road, whose messages are the explained ones.
+    """
+    fast = getattr(yaml, "CSafeLoader", None)
+    if fast is None or any(mark in text for mark in ("&", "*", "<<", "!")):
+        return None
+    positions = Positions()
+    walker = _Walker(display, lines, positions)
+    try:
+        events = yaml.parse(text, Loader=fast)
+        for event in events:
+            if isinstance(event, yaml.DocumentStartEvent):
+                data = walker.walk_events(next(events), events, ())
+                if not isinstance(next(events), yaml.DocumentEndEvent):
+                    return None  # a second document: let the node road say so
+                if not isinstance(next(events), yaml.StreamEndEvent):
+                    return None
+                return Loaded(data, positions, walker.problems)
+    except (yaml.YAMLError, RecursionError, StopIteration):
+        return None
+    return None  # only comments: the node road explains
+
+
+class _Tangled(Exception):
+    """Aliases make a node tree unusable: `why`, at `node`."""
+
+    def __init__(self, why: str, node: Node):
+        super().__init__(why)
+        self.why, self.node = why, node
+
+
+def _tangle(root: Node) -> tuple[str, yaml.Mark] | None:
+    """Return why aliases make `root` unusable (a loop, or too much when expanded), and where."""
+    sizes: dict[int, int] = {}  # id(node) -> nodes under it, aliases expanded
+    open_: set[int] = set()
+
+    def size(node: Node) -> int:
+        if id(node) in sizes:
+            return sizes[id(node)]
+        if id(node) in open_:
+            raise _Tangled(tr("别名（*）引用了包含它自身的内容，形成循环",
+                              "an alias refers to itself"), node)
+        open_.add(id(node))
+        if isinstance(node, SequenceNode):
+            children = list(node.value)
+        elif isinstance(node, MappingNode):
+            children = [part for pair in node.value for part in pair]
+        else:
+            children = []
+        total = 1 + sum(size(child) for child in children)
+        open_.discard(id(node))
+        if total > MAX_NODES:
+            raise _Tangled(tr("别名（*）展开后内容过多", "aliases expand to too much data"), node)
+        sizes[id(node)] = total
+        return total
+
+    try:
+        size(root)
+    except _Tangled as stop:
+        return stop.why, stop.node.start_mark
+    return None
+
+
+def _compose(text: str) -> Node | None:
+    """Return the node tree: by libyaml when present (several times faster on 10,000 households);
+    on any error, again in Python, whose errors this module knows how to explain."""
+    fast = getattr(yaml, "CSafeLoader", None)
+    if fast is not None:
+        try:
+            return yaml.compose(text, Loader=fast)
+        except yaml.YAMLError:
+            pass
+    return yaml.compose(text, Loader=yaml.SafeLoader)
+
+
+def _syntax_problem(exc: yaml.MarkedYAMLError, display: str, lines: list[str]) -> Problem:
+    """Return a Chinese problem for a YAML syntax error, at its line and column."""
+    raw = exc.problem or exc.context or str(exc)
+    start = any(p in raw for p in _AT_START) and exc.context_mark is not None
+    mark = exc.context_mark if start else exc.problem_mark or exc.context_mark
+    message, hint = tr(f"YAML 格式错误：{raw}", f"YAML syntax error: {raw}"), None
+    for pattern, (zh, en, how) in _YAML_MESSAGES.items():
+        if pattern in raw:
+            message, hint = tr(f"YAML 格式错误：{zh}", f"YAML syntax error: {en}"), tr(how, raw)
+            break
+    if mark is None:
+        return Problem(message, Location(display), hint)
+    return Problem(message, location_at(display, lines, mark.line, mark.column), hint)
+
+
+_STR = "tag:yaml.org,2002:str"
+_SKIP = object()  # a key already reported: its value is read past
+
+
+class _Walker:
+    """Turn a composed YAML node tree into Python data, noting positions and duplicate keys."""
+
+    def __init__(self, display: str, lines: list[str], positions: Positions):
+        self.display, self.lines, self.positions = display, lines, positions
+        self.source = (display, lines)  # shared by every mark of the file
+        self.problems: list[Problem] = []
+        self.constructor = SafeConstructor()
+        self.resolver = Resolver()
+        #: with aliases one node can sit in several places: then nothing may be let go early
+        self.aliased = False
+
+    def walk(self, node: Node, path: KeyPath, entry: Entry | None = None) -> Any:
+        mark = node.start_mark
+        # the caller hands down this value's entry: finding it from the root each time costs
+        entry = entry if entry is not None else self.positions._make(path)
+        entry.store("value", (self.source, mark.line, mark.column))
+        if isinstance(node, ScalarNode):
+            try:
+                if node.tag == _STR:  # most values: no constructor lookup needed
+                    value = node.value
+                else:
+                    value = self.constructor.construct_object(node, deep=True)
+                bad = CONTROL.search(value) if isinstance(value, str) else None
+                if bad:
+                    self.problems.append(Problem(
+                        tr(f"文字中有不可见的控制字符（U+{ord(bad.group()):04X}）",
+                           f"control character U+{ord(bad.group()):04X} in the text"),
+                        self.positions.of_value(path),
+                        tr("删除该字符；双引号中的 \\a、\\b 等也会写出控制字符", "delete it")))
+                return value
+            except (yaml.YAMLError, ValueError) as exc:  # e.g. an impossible date 2018-02-30
+                reason = getattr(exc, "problem", None) or exc
+                message = (tr(f"日期不存在：“{node.value}”", f"no such date: {node.value}")
+                           if "out of range" in str(reason) else
+                           tr(f"无法识别的值：{reason}", f"unreadable value: {reason}"))
+                self.problems.append(Problem(message, self.positions.of_value(path)))
+                return node.value
+        if isinstance(node, SequenceNode):
+            items = node.value
+            out = []
+            for i, item in enumerate(items):
+                out.append(self.walk(item, path + (i,), entry.child(i)))
+                # let each walked subtree go: the node tree of 10,000 households is large
+                if not self.aliased:
+                    items[i] = None
+            return out
+        if isinstance(node, MappingNode):
+            return self._mapping(node, path, entry)
+        return None
+
+    def _mapping(self, node: MappingNode, path: KeyPath, entry: Entry) -> dict[Any, Any]:
+        result: dict[Any, Any] = {}
+        try:
+            self.constructor.flatten_mapping(node)  # resolve YAML merge keys (<<)
+        except yaml.MarkedYAMLError as exc:
+            self.problems.append(_syntax_problem(exc, self.display, self.lines))
+            return result
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, ScalarNode):
+                self.problems.append(Problem(tr("字段名必须是简单文字", "keys must be plain text"),
+                                             self._at(key_node, path)))
+                continue
+            key = self._key(key_node, path, result, entry)
+            if key is not _SKIP:
+                result[key] = self.walk(value_node, path + (key,), entry.child(key))
+        return result
+
+    def _key(self, key_node: ScalarNode, path: KeyPath, result: dict[Any, Any],
+             entry: Entry) -> Any:
+        """Return the key `key_node` holds, recording where it is; _SKIP when it is unusable."""
+        try:
+            key = (key_node.value if key_node.tag == _STR
+                   else self.constructor.construct_object(key_node))
+        except (yaml.YAMLError, ValueError):  # a key like 2018-02-30 or !tag
+            self.problems.append(Problem(tr(f"无法识别的字段名“{key_node.value}”",
+                                            f"unreadable key '{key_node.value}'"),
+                                         self._at(key_node, path),
+                                         tr("字段名请写成简单文字", "write keys as plain text")))
+            return _SKIP
+        key = key if isinstance(key, (str, int)) else str(key)
+        mark = key_node.start_mark
+        if key in result:
+            first = self.positions.of_key(path + (key,))
+            assert first is not None
+            self.problems.append(Problem(
+                tr(f"字段 “{key}” 重复出现（第一次在第{first.line}行）",
+                   f"key '{key}' appears twice (first on line {first.line})"),
+                self._at(key_node, path + (key,)),
+                tr("删掉其中一个，或合并两处的内容", "remove or merge one of them")))
+            return _SKIP
+        entry.child(key).store("key", (self.source, mark.line, mark.column))
+        return key
+
+    def walk_events(self, event: Any, events: Any, path: KeyPath,
+                    entry: Entry | None = None) -> Any:
+        """Return the value that starts with `event`, reading the rest of it from `events`."""
+        if isinstance(event, yaml.ScalarEvent):
+            tag = event.tag or self.resolver.resolve(ScalarNode, event.value, event.implicit)
+            return self.walk(ScalarNode(tag, event.value, event.start_mark, event.end_mark,
+                                        event.style), path, entry)
+        mark = event.start_mark
+        entry = entry if entry is not None else self.positions._make(path)
+        entry.store("value", (self.source, mark.line, mark.column))
+        if isinstance(event, yaml.SequenceStartEvent):
+            out = []
+            for item in events:
+                if isinstance(item, yaml.SequenceEndEvent):
+                    return out
+                out.append(self.walk_events(item, events, path + (len(out),),
+                                            entry.child(len(out))))
+        if isinstance(event, yaml.MappingStartEvent):
+            result: dict[Any, Any] = {}
+            for key_event in events:
+                if isinstance(key_event, yaml.MappingEndEvent):
+                    return result
+                if not isinstance(key_event, yaml.ScalarEvent):
+                    raise yaml.YAMLError("a key that is not plain text")  # the node road says it
+                tag = key_event.tag or self.resolver.resolve(ScalarNode, key_event.value,
+                                                             key_event.implicit)
+                key_node = ScalarNode(tag, key_event.value, key_event.start_mark,
+                                      key_event.end_mark, key_event.style)
+                key = self._key(key_node, path, result, entry)
+                if key is _SKIP:
+                    self._skip(next(events), events)
+                    continue
+                result[key] = self.walk_events(next(events), events, path + (key,),
+                                               entry.child(key))
+        raise yaml.YAMLError(f"unexpected event {event}")
+
+    def _skip(self, event: Any, events: Any) -> None:
+        """Read past the value that starts with `event` (under a key already reported)."""
+        depth = 1 if isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)) else 0
+        while depth:
+            item = next(events)
+            if isinstance(item, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
+                depth += 1
+            elif isinstance(item, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
+                depth -= 1
+
+    def _at(self, node: Node, path: KeyPath) -> Location:
+        return location_at(self.display, self.lines, node.start_mark.line, node.start_mark.column,
+                    path_text(path) or None)

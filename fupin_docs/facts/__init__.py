@@ -1,0 +1,1 @@
+"""Facts computed once from a school's data: counts, pairings, entitlements and totals, checks."""

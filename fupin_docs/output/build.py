@@ -1,0 +1,232 @@
+"""Build every document of a project into an output folder, atomically and reproducibly."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import time
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from fupin_docs import __version__
+from fupin_docs.data.project import LoadedProject, load_project
+from fupin_docs.data.resources import Resources, TemplateSet, resources_for
+from fupin_docs.documents.registry import Document, Scope, select
+from fupin_docs.errors import DataError, Problem, ToolMissing
+from fupin_docs.facts.checks import check_project
+from fupin_docs.facts.facts import Facts
+from fupin_docs.output.batch import Setup, UnitJob, render_units, word_template
+from fupin_docs.output.naming import UniqueNames, file_stem, safe_name
+from fupin_docs.output.staging import MANIFEST, Staging, manifest_bytes, read_manifest, sha256
+from fupin_docs.render.env import make_env
+from fupin_docs.render.text import CompiledText
+
+log = logging.getLogger(__name__)
+#: top folder of the PDFs; PDF/<folder>/<name>.pdf mirrors <folder>/<name>.docx
+PDF_DIR = "PDF"
+
+
+@dataclass
+class BuildOptions:
+    """What the user asked for on the command line."""
+
+    out_dir: Path
+    only: tuple[str, ...] = ()
+    jobs: int | None = None
+    pdf: bool = False
+    strict: bool = False
+    full_ids: bool = False
+    #: called with (households just finished, households in all)
+    progress: Callable[[int, int], None] | None = None
+    #: a template pack given on the command line, instead of the project's own
+    pack: str | None = None
+
+
+@dataclass
+class BuildResult:
+    """What a build did: files written, warnings, whether it was skipped as unchanged."""
+
+    out_dir: Path
+    files: dict[str, str] = field(default_factory=dict)
+    warnings: list[Problem] = field(default_factory=list)
+    unchanged: bool = False
+
+
+def prepare(project_path: Path, pack: str | None = None, *, full_ids: bool = False
+            ) -> tuple[Facts, Resources, list[Problem]]:
+    """Return the facts of a project, its resources and every warning `check` reports."""
+    started = time.perf_counter()
+    loaded = load_project(project_path)
+    log.info("读取资料：%s（%d 户），用时 %.2f 秒", ", ".join(p.name for p in loaded.inputs),
+             len(loaded.project.households), time.perf_counter() - started)
+    res = resources_for(loaded, pack)
+    log.info("资助政策表：%s；模板查找顺序：%s", res.policy_origin,
+             " → ".join(str(d) for d in res.templates.dirs))
+    facts = Facts(loaded, res.policy, res.boilerplate,
+                  full_ids=full_ids or loaded.project.ledger_full_ids)
+    return facts, res, loaded.warnings + check_project(facts)
+
+
+def build(project_path: Path, options: BuildOptions) -> BuildResult:
+    """Load, check and render a project; replace the output folder only when all succeeded."""
+    kinds = select(options.only)  # a wrong --only is a usage error before anything is read
+    facts, res, warnings = prepare(project_path, options.pack, full_ids=options.full_ids)
+    loaded = facts.loaded
+    if options.strict and warnings:
+        raise DataError([Problem(w.message, w.where, w.hint, "error", w.also) for w in warnings])
+    inputs = _input_digests(loaded, res)
+    settings = {"only": [k.key for k in kinds], "pdf": options.pdf,
+                "full_ids": options.full_ids, "code": code_fingerprint()}
+    previous = read_manifest(options.out_dir)
+    if previous and _same_build(previous, inputs, settings, options.out_dir):
+        log.info("资料、模板和设置都没有变化：不重写")
+        return BuildResult(options.out_dir, previous["outputs"], warnings, unchanged=True)
+    if options.pdf:
+        _require_soffice()  # before rendering, not after
+
+    seal = Path(res.boilerplate["seal"]).read_bytes() if res.boilerplate.get("seal") else None
+    with Staging(options.out_dir) as staging:
+        assert staging.root is not None
+        school = [k for k in kinds if k.scope is Scope.school]
+        per_household = tuple(k for k in kinds if k.scope is Scope.household)
+        for kind in school:
+            started = time.perf_counter()
+            for rel, data in render_school_kind(kind, facts, res.templates, seal):
+                staging.write(rel, data)
+            log.info("%s：用时 %.2f 秒", kind.label, time.perf_counter() - started)
+        # nothing from here on cites a line of the YAML: free that memory for the workers
+        loaded.forget_positions()
+        if per_household:
+            setup = Setup(per_household, tuple(res.templates.dirs), staging.root, seal)
+            households = len(loaded.project.households)
+            report = options.progress
+            step = (lambda n: report(n, households)) if report else None
+            for rel, digest in render_units(unit_jobs(loaded), setup, facts,
+                                            jobs_count=options.jobs, total=households,
+                                            progress=step):
+                staging.adopt(rel, digest)
+        if options.pdf:
+            _convert_pdfs(staging, kinds)
+        manifest = {"tool": f"fupin-docs {__version__}", "inputs": inputs, "settings": settings,
+                    "outputs": dict(sorted(staging.written.items()))}
+        staging.write(MANIFEST, manifest_bytes(manifest))
+        files = {rel: digest for rel, digest in staging.written.items() if rel != MANIFEST}
+    return BuildResult(options.out_dir, files, warnings)
+
+
+def render_school_kind(kind: Document, facts: Facts, templates: TemplateSet,
+                       seal: bytes | None = None) -> Iterator[tuple[str, bytes]]:
+    """Yield (path, bytes) of each file of a one-per-school kind, one per format."""
+    ctx: Mapping[str, Any] | None = kind.context(facts, None) if kind.context else None
+    stem = f"{kind.folder}/{kind.label}"
+    for fmt in kind.formats:
+        if fmt == "docx":
+            assert ctx is not None
+            env = make_env(autoescape=True)
+            yield f"{stem}.docx", word_template(templates, kind, env, seal).render(ctx)
+        elif fmt == "txt":
+            assert ctx is not None
+            templates.resolve(kind.text_name())
+            env = make_env(autoescape=False, text_dirs=templates.text_dirs())
+            yield f"{stem}.txt", CompiledText(env, f"{kind.template}.txt").render(ctx)
+        elif fmt == "xlsx":
+            assert kind.workbook is not None
+            yield f"{stem}.xlsx", kind.workbook(facts, ctx)
+        else:
+            raise ValueError(f"kind {kind.key}: unknown format {fmt}")
+
+
+def unit_jobs(loaded: LoadedProject) -> Iterator[UnitJob]:
+    """Yield one job per unit, households in the order written, units in the order listed."""
+    by_unit: dict[str, list[tuple[int, Any]]] = {u.id: [] for u in loaded.project.units}
+    for index, household in enumerate(loaded.project.households):
+        by_unit[household.unit].append((index, household))
+    names = UniqueNames()
+    for unit in loaded.project.units:
+        homes = by_unit[unit.id]
+        if homes:
+            merged = names.take(safe_name(unit.name), safe_name(unit.id))
+            yield UnitJob(unit.name, tuple((file_stem(h, unit.name), i) for i, h in homes),
+                          merged)
+
+
+def _require_soffice() -> None:
+    """Return when LibreOffice is installed; otherwise raise ToolMissing with install steps."""
+    from fupin_docs.output.pdf import find_soffice, soffice_missing_message
+
+    if find_soffice() is None:
+        raise ToolMissing(soffice_missing_message())
+
+
+def _convert_pdfs(staging: Staging, kinds: list[Document]) -> None:
+    """Return once each Word file of `kinds` has its PDF under PDF/: one LibreOffice run a folder.
+
+    The PDFs go into the staging folder like everything else, so a failed conversion leaves
+    the previous output untouched; each is recorded in the manifest.
+    """
+    from fupin_docs.output.pdf import convert_folder
+
+    assert staging.root is not None
+    folders = {k.folder for k in kinds if "docx" in k.formats}
+    by_folder: dict[str, list[Path]] = {}
+    for rel in sorted(staging.written):
+        folder, _, name = rel.rpartition("/")
+        if name.endswith(".docx") and folder.split("/")[0] in folders:
+            by_folder.setdefault(folder, []).append(staging.root / rel)
+    for folder, files in by_folder.items():
+        started = time.perf_counter()
+        for made in convert_folder(files, staging.root / PDF_DIR / folder):
+            staging.adopt(made.relative_to(staging.root).as_posix(), sha256(made.read_bytes()))
+        log.info("PDF：%s（%d 个文件）用时 %.2f 秒", folder, len(files),
+                 time.perf_counter() - started)
+
+
+def _input_digests(loaded: LoadedProject, res: Resources) -> dict[str, str]:
+    """Return sha256 per input: the project's YAML and rosters, packs, policy table, templates."""
+    digests = {}
+    for path in loaded.inputs:
+        digests[_input_name(path, loaded.root)] = sha256(path.read_bytes())
+    for path in res.input_files():
+        digests[_input_name(path, loaded.root)] = sha256(path.read_bytes())
+    for name, path in res.templates.listing().items():
+        digests[f"templates/{name}"] = sha256(path.read_bytes())
+    return dict(sorted(digests.items()))
+
+
+def _input_name(path: Path, root: Path) -> str:
+    """Return how an input is named in the manifest: relative to the project when inside it."""
+    try:
+        return path.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return f"{path.parent.name}/{path.name}"
+
+
+def code_fingerprint() -> str:
+    """Return a hash of the package's own code, so a changed install never reuses old output."""
+    digest = hashlib.sha256()
+    package = Path(__file__).resolve().parent.parent
+    for path in sorted(package.rglob("*.py")):
+        digest.update(path.relative_to(package).as_posix().encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def _same_build(previous: dict[str, Any], inputs: dict[str, str], settings: dict[str, Any],
+                out_dir: Path) -> bool:
+    """Return True when the last build had the same inputs and its files are still intact."""
+    if (previous.get("tool") != f"fupin-docs {__version__}" or previous.get("inputs") != inputs
+            or previous.get("settings") != settings):
+        return False
+    for rel, digest in previous.get("outputs", {}).items():
+        path = out_dir / rel
+        if not path.is_file() or sha256(path.read_bytes()) != digest:
+            return False
+    return True
+
+
+def check(project_path: Path, pack: str | None = None) -> tuple[LoadedProject, list[Problem]]:
+    """Return the loaded project and every warning `fupin-docs check` reports."""
+    facts, _, warnings = prepare(project_path, pack)
+    return facts.loaded, warnings
