@@ -34,21 +34,21 @@ class Location:
 
     def describe(self) -> str:
         """Return e.g. ``school.yaml 第12行第5列（teachers[2].phone）``."""
-        parts = [self.file]
-        if self.part:
-            parts.append(tr(f"（{self.part}）", f"({self.part})"))
+        place = self.file + (tr(f"（{self.part}）", f" ({self.part})") if self.part else "")
+        detail = ""
         if self.paragraph is not None:
-            parts.append(tr(f"第{self.paragraph}段", f"paragraph {self.paragraph}"))
+            detail = tr(f"第{self.paragraph}段", f"paragraph {self.paragraph}")
         elif self.line is not None:
             if self.column is not None and self.header is not None:
-                parts.append(tr(f"第{self.line}行第{self.column}列“{self.header}”",
-                                f"row {self.line}, column {self.column} \"{self.header}\""))
+                detail = tr(f"第{self.line}行第{self.column}列“{self.header}”",
+                            f"row {self.line}, column {self.column} \"{self.header}\"")
             elif self.column is not None:
-                parts.append(tr(f"第{self.line}行第{self.column}列",
-                                f"line {self.line}, column {self.column}"))
+                detail = tr(f"第{self.line}行第{self.column}列",
+                            f"line {self.line}, column {self.column}")
             else:
-                parts.append(tr(f"第{self.line}行", f"line {self.line}"))
-        text = " ".join(parts)
+                detail = tr(f"第{self.line}行", f"line {self.line}")
+        # no space after a full-width bracket: "t.docx（页眉）第1段"
+        text = place + ("" if not detail or place.endswith("）") else " ") + detail
         if self.key:
             text += tr(f"（{self.key}）", f" ({self.key})")
         return text

@@ -7,7 +7,7 @@ import subprocess
 import sys
 
 from fupin_docs.cli import main
-from tests.conftest import EXAMPLES, MINIMAL, write_tree
+from tests.helpers import EXAMPLES, MINIMAL, write_tree
 
 
 def test_help_is_chinese(runner):
@@ -40,7 +40,7 @@ def test_build_and_unchanged_rebuild(runner, tmp_path, minimal):
 def test_only_rejects_unknown_type(runner, tmp_path, minimal):
     result = runner.invoke(main, ["build", str(minimal), "-o", str(tmp_path / "o"),
                                   "--only", "report,memo"])
-    assert result.exit_code == 1 and "memo" in result.output
+    assert result.exit_code == 2 and "memo" in result.output  # a usage error, like Click's own
 
 
 def test_strict_build_stops_on_warnings(runner, tmp_path):

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import EXAMPLES, ROOT
+from tests.helpers import EXAMPLES, ROOT
 
 sys.path.insert(0, str(ROOT))
 
@@ -46,17 +46,19 @@ def test_installed_wheel_finds_its_templates(tmp_path):
                           text=True)
     assert proc.returncode == 0, proc.stderr
     assert (elsewhere / "out/汇报材料/汇报材料.docx").is_file()
-    where = subprocess.run([str(vpy), "-c", "from fupin_docs.templates import builtin_dir;"
+    where = subprocess.run([str(vpy), "-c", "from fupin_docs.data.resources import builtin_dir;"
                             "print(builtin_dir())"], cwd=elsewhere, capture_output=True, text=True)
     assert str(venv) in where.stdout
 
 
 def test_word_templates_are_in_sync_with_their_sources():
-    from tools.make_templates import build_all, build_pack
+    from fupin_docs.commands.templates import word_templates
 
-    for name, data in build_all().items():
+    made = word_templates(ROOT / "templates" / "text", builtin=True)
+    assert made, "no Word templates generated"
+    for name, data in made.items():
         committed = ROOT / "templates" / "docx" / name
         assert committed.read_bytes() == data, f"templates/docx/{name} is stale: run make templates"
     for folder in (ROOT / "data_examples" / "packs").glob("*/templates"):
-        for name, data in build_pack(folder).items():
+        for name, data in word_templates(folder / "text", builtin=False).items():
             assert (folder / "docx" / name).read_bytes() == data, f"{folder}/docx/{name} is stale"

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from fupin_docs.build import check
+from fupin_docs.output.build import check
 from fupin_docs.cli import main
-from tests.conftest import EXAMPLES, MINIMAL, write_tree
+from tests.helpers import EXAMPLES, MINIMAL, write_tree
 
 
 def test_chele_reports_50_vs_49_with_both_locations():

@@ -16,13 +16,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
-from fupin_docs import policy
-from fupin_docs.build import BuildOptions, build
-from fupin_docs.household import file_stem
-from fupin_docs.project import load_project
-from fupin_docs.resources import resources_for
-from fupin_docs.writer import safe_name
-from tests.conftest import write_tree
+from fupin_docs.data import policy_table
+from fupin_docs.facts import entitlements
+from fupin_docs.output.build import BuildOptions, build
+from fupin_docs.output.naming import file_stem
+from fupin_docs.data.project import load_project
+from fupin_docs.data.resources import resources_for
+from fupin_docs.output.naming import safe_name
+from tests.helpers import write_tree
 
 COMMON = ("王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董潘袁蔡蒋余杜叶程魏"
           "苏吕丁任卢姚沈钟姜崔谭陆范汪廖石金韦贾夏付方邹熊白孟秦邱侯江尹薛段雷龙黎史陶贺毛郝顾龚邵"
@@ -139,7 +140,7 @@ def test_generated_projects_build_and_add_up(data: dict) -> None:
             [total] = _amounts(r"本户每学年合计：([\d.]+)元", text)
             assert sum(_amounts(r"，每学年([\d.]+)元", text), Decimal(0)) == total
             assert sum(_amounts(r"小计：每学年([\d.]+)元", text), Decimal(0)) == total
-            assert total == policy.household_total(table, household)
+            assert total == entitlements.household_total(table, household)
 
 
 def test_units_whose_names_clash_as_file_names_build(tmp_path: Path) -> None:

@@ -8,13 +8,9 @@ from pathlib import Path
 import docx
 import pytest
 
-from fupin_docs.build import BuildOptions, build
+from fupin_docs.output.build import BuildOptions, build
 from fupin_docs.errors import DataError, FupinError
-from tests.conftest import EXAMPLES, MINIMAL, golden, tree_snapshot, write_tree
-
-CHELE_FIGURES = ["7名教师", "7个自然村", "192户", "850人", "130人", "全部为寄宿生", "49人", "42户",
-                 "四个教学班", "14人", "10人", "13人", "每位联挂7名学生", "10户45人", "33户143人",
-                 "35户160人", "36户158人", "32户152人", "30户138人", "16户54人", "2018年7月"]
+from tests.helpers import CHELE_FIGURES, EXAMPLES, MINIMAL, golden, tree_snapshot, write_tree
 
 
 def docx_text(path: Path) -> str:

@@ -17,8 +17,8 @@ from click.testing import CliRunner
 from lxml import etree
 
 from fupin_docs.cli import main
-from fupin_docs.project import load_project
-from tests.conftest import MINIMAL, tree_snapshot, write_tree
+from fupin_docs.data.project import load_project
+from tests.helpers import MINIMAL, tree_snapshot, write_tree
 
 Y = MINIMAL["school.yaml"]  # 26 lines; line numbers below refer to it
 ONLY = "report,notice"

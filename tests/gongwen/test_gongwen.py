@@ -16,10 +16,12 @@ from docx.shared import Mm
 from docx.text.paragraph import Paragraph
 from docxtpl import DocxTemplate
 
-from fupin_docs import gongwen, i18n
+from fupin_docs import i18n
+from fupin_docs.gongwen import layout as gongwen
+from fupin_docs.gongwen import measures
 from fupin_docs.errors import FupinError
-from fupin_docs.gongwen_xml import Resolver, font_getter, set_fonts, toggle_getter, val_getter
-from fupin_docs.lint import Departure, format_departures, lint_docx
+from fupin_docs.gongwen.oxml import Resolver, font_getter, set_fonts, toggle_getter, val_getter
+from fupin_docs.gongwen.lint import Departure, format_departures, lint_docx
 
 UNIT, DATE = "扯乐完小", "2024年9月1日"
 
@@ -167,16 +169,16 @@ def test_complete_document_passes_lint(sample: Path) -> None:
     ("扯乐完小", "2024年9月1日", True, (1600, 1280)),          # seal: date 4 字, 署名 centred
 ])
 def test_signature_indents(unit: str, date: str, seal: bool, expected: tuple[int, int]) -> None:
-    assert gongwen.signature_indents(unit, date, seal=seal) == expected
+    assert measures.signature_indents(unit, date, seal=seal) == expected
 
 
 @pytest.mark.parametrize("unit", ["扯", "扯乐完小", "扯乐县教育局", "某某县教育局扶贫工作领导小组办公室"])
 @pytest.mark.parametrize("date", ["2018年7月", "2024年1月5日", "2024年12月25日"])
 def test_signature_date_starts_two_zi_right(unit: str, date: str) -> None:
-    r_unit, r_date = (v / 320 for v in gongwen.signature_indents(unit, date))
+    r_unit, r_date = (v / 320 for v in measures.signature_indents(unit, date))
     assert min(r_unit, r_date) == 2
     # the first characters: date's is two 字 right of the 署名's
-    assert r_unit + gongwen.text_width(unit) - 2 == r_date + gongwen.text_width(date)
+    assert r_unit + measures.text_width(unit) - 2 == r_date + measures.text_width(date)
 
 
 def test_jinja_signature_placeholders_render(tmp_path: Path) -> None:
@@ -194,7 +196,7 @@ def test_jinja_signature_placeholders_render(tmp_path: Path) -> None:
     unit, date = "某某县教育局扶贫工作领导小组办公室", "2024年1月5日"
     tpl = DocxTemplate(str(template))
     tpl.render({"title": "关于资助工作的通知", "body": "特此通知。", "school": {"signing_unit": unit},
-                "signing_date": date, "signature": gongwen.signature_context(unit, date)})
+                "signing_date": date, "signature": measures.signature_context(unit, date)})
     rendered = tmp_path / "rendered.docx"
     tpl.save(rendered)
     out = docx.Document(str(rendered))
@@ -212,7 +214,7 @@ def test_seal_layout(tmp_path: Path) -> None:
     doc.save(path)
     assert sig._p.find(f".//{qn('wp:anchor')}") is not None
     assert (sig.paragraph_format.right_indent.twips, date.paragraph_format.right_indent.twips) \
-        == gongwen.signature_indents(UNIT, DATE, seal=True)
+        == measures.signature_indents(UNIT, DATE, seal=True)
     assert lint_docx(path) == []
     with pytest.raises(FupinError, match="印章"):
         gongwen.add_signature(doc, UNIT, DATE, seal_image=tmp_path / "missing.png")

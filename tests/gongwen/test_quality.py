@@ -16,16 +16,18 @@ import pytest
 from click.testing import CliRunner
 from docx.shared import Mm
 
-from fupin_docs import documents, doctor, pdf
-from fupin_docs.build import BuildOptions, build
+from fupin_docs.commands import doctor
+from fupin_docs.documents.registry import kind, kinds
+from fupin_docs.output import pdf
+from fupin_docs.output.build import BuildOptions, build
 from fupin_docs.cli import main
-from fupin_docs.lint import format_departures, lint_docx
-from tests.conftest import EXAMPLES, require_tool, tree_snapshot
-from tests.pngutil import has_ink
-from tests.test_build import CHELE_FIGURES
+from fupin_docs.gongwen.lint import format_departures, lint_docx
+from tests.helpers import EXAMPLES, require_tool, tree_snapshot
+from tests.helpers import has_ink
+from tests.helpers import CHELE_FIGURES
 
 POSIX_ONLY = pytest.mark.skipif(sys.platform.startswith("win"), reason="uses a shell script")
-GONGWEN = [d for d in documents.ALL if d.gongwen]
+GONGWEN = [k for k in kinds() if k.gongwen]
 PT_PER_MM = 72 / 25.4
 #: the 版心 on an A4 page in PDF points: 37 mm from the top, 35 mm from the bottom
 BODY_TOP, BODY_BOTTOM = 37 * PT_PER_MM, (297 - 35) * PT_PER_MM
@@ -64,7 +66,7 @@ def test_every_gongwen_document_passes_lint(examples_built: dict[str, Path], nam
         found = {f.relative_to(out).as_posix(): lint_docx(f) for f in files}
         bad = {rel: format_departures(d) for rel, d in found.items() if d}
         assert not bad, "\n".join(f"{rel}:\n{text}" for rel, text in bad.items())
-    letters = list((out / documents.LETTER.folder).glob("*.docx"))
+    letters = list((out / kind("letter").folder).glob("*.docx"))
     assert len(letters) > 10  # one per household: the loop above really checked them
 
 
@@ -270,8 +272,7 @@ def test_preview_shows_every_document_type(runner: CliRunner, tmp_path: Path) ->
     index = target / "index.html"
     assert result.output.strip().splitlines()[-1] == str(index)
     html = index.read_text("utf-8")
-    for doc in (documents.REPORT, documents.LETTER, documents.NOTICE, documents.CARD,
-                documents.DUTY):
+    for doc in (kind("report"), kind("letter"), kind("notice"), kind("card"), kind("duty")):
         assert f"<figcaption>{doc.label}<small>" in html, doc.label
     assert "上扯_H01_黄德明.docx" in html  # the first household's letter, notice and card
     images = re.findall(r'<img src="([^"]+)"', html)

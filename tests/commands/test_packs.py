@@ -7,11 +7,11 @@ from pathlib import Path
 import docx
 import pytest
 
-from fupin_docs.build import BuildOptions, build
+from fupin_docs.output.build import BuildOptions, build
 from fupin_docs.cli import main
 from fupin_docs.errors import DataError, FupinError
-from fupin_docs.project import load_project
-from tests.conftest import EXAMPLES, MINIMAL, tree_snapshot, write_tree
+from fupin_docs.data.project import load_project
+from tests.helpers import EXAMPLES, MINIMAL, tree_snapshot, write_tree
 
 PACKS = EXAMPLES / "packs"
 
@@ -213,7 +213,7 @@ def test_missing_variable_is_an_error_not_a_blank(tmp_path, minimal):
 
 
 def test_seal_from_pack_switches_to_the_seal_layout(tmp_path, minimal):
-    from tools.make_templates import placeholder_seal
+    from fupin_docs.gongwen.from_text import placeholder_seal
 
     pack = write_tree(tmp_path / "印章包", {"pack.yaml": "name: 县\nboilerplate:\n  seal: 章.png\n"})
     seal = placeholder_seal().replace(b"IEND", b"IEND", 1)

@@ -24,14 +24,14 @@ import yaml
 from click.testing import CliRunner
 from lxml import etree
 
-from fupin_docs.build import BuildOptions, build
+from fupin_docs.output.build import BuildOptions, build
 from fupin_docs.cli import main
 from fupin_docs.cnformat import mask_id
-from fupin_docs.idcheck import check_digit
-from fupin_docs.project import load_project
-from fupin_docs.resources import resources_for
-from fupin_docs.templates import builtin_dir
-from tests.conftest import EXAMPLES, MINIMAL, ROOT, tree_snapshot, write_tree
+from fupin_docs.facts.idcheck import check_digit
+from fupin_docs.data.project import load_project
+from fupin_docs.data.resources import resources_for
+from fupin_docs.data.resources import builtin_dir
+from tests.helpers import EXAMPLES, MINIMAL, ROOT, tree_snapshot, write_tree
 
 CHELE = EXAMPLES / "扯乐完小"
 EPOCH_A, EPOCH_B = 1_530_403_200, 1_561_939_200  # 2018-07-01 and 2019-07-01, UTC

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from fupin_docs.errors import DataError
-from fupin_docs.project import load_project
-from tests.conftest import MINIMAL, write_tree
+from fupin_docs.data.project import load_project
+from tests.helpers import MINIMAL, write_tree
 
 
 def problems_of(folder: Path) -> list:

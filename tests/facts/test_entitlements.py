@@ -13,23 +13,21 @@ from hypothesis import strategies as st
 
 from fupin_docs.errors import DataError, Problem
 from fupin_docs.i18n import set_lang
-from fupin_docs.loader import load_file
-from fupin_docs.model import Child, Household, Project, Stage
-from fupin_docs.policy import (
+from fupin_docs.data.yamlfile import load_file
+from fupin_docs.data.model import Child, Household, Project, Stage
+from fupin_docs.data.policy_table import PolicyItem, PolicyTable, load_policy_table
+from fupin_docs.data.resources import default_policy_path
+from fupin_docs.facts.entitlements import (
     CONDITIONS,
     Entitlement,
-    PolicyItem,
-    PolicyTable,
     child_entitlements,
     conditions_text,
-    default_policy_path,
     future_stages,
     household_total,
-    load_policy_table,
     unmatched,
     yearly_amount,
 )
-from fupin_docs.validate import validate_as
+from fupin_docs.data.validate import validate_as
 
 
 @pytest.fixture(autouse=True)

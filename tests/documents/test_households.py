@@ -23,15 +23,16 @@ import yaml
 from lxml import etree
 from openpyxl.utils import get_column_letter
 
-from fupin_docs import policy
-from fupin_docs.build import BuildOptions, build
+from fupin_docs.data import policy_table
+from fupin_docs.facts import entitlements
+from fupin_docs.output.build import BuildOptions, build
 from fupin_docs.cli import main
 from fupin_docs.cnformat import rmb_upper
 from fupin_docs.errors import FupinError
-from fupin_docs.model import Child, Household
-from fupin_docs.project import load_project
-from fupin_docs.templates import builtin_dir
-from tests.conftest import EXAMPLES, tree_snapshot
+from fupin_docs.data.model import Child, Household
+from fupin_docs.data.project import load_project
+from fupin_docs.data.resources import builtin_dir
+from tests.helpers import EXAMPLES, tree_snapshot
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 FOLDERS = {"letter": "致家长的一封信", "notice": "政策告知单", "card": "联系卡"}
@@ -230,8 +231,8 @@ class Built:
         return policy_items(self.policy_path)
 
     @cached_property
-    def table(self) -> policy.PolicyTable:
-        return policy.load_policy_table(self.policy_path, self.policy_path.name)
+    def table(self) -> policy_table.PolicyTable:
+        return policy_table.load_policy_table(self.policy_path, self.policy_path.name)
 
     def unit(self, household: Household) -> str:
         return self.units[household.unit]
@@ -303,14 +304,14 @@ def check_notice_docx(b: Built, h: Household) -> None:
     for c in h.children:
         items = expected_items(b.items, c)
         # the code's own computation agrees with the independent one
-        assert [(e.item.name, e.yearly, e.counted) for e in policy.child_entitlements(table, c)] \
+        assert [(e.item.name, e.yearly, e.counted) for e in entitlements.child_entitlements(table, c)] \
             == [(e.name, e.yearly, e.counted) for e in items]
         want += [(c.name, stage_text(c), e.name, amount_or_text(e.cell)) for e in items] or \
             [(c.name, stage_text(c), "暂无适用项目", "")]
     got = [(r[0], r[1], r[2], amount_or_text(r[4])) for r in notice_rows(document)]
     assert got == want, path.name
     total = expected_total(b.items, h)
-    assert total == policy.household_total(table, h)
+    assert total == entitlements.household_total(table, h)
     text = "\n".join(docx_lines(document))
     m = re.search(r"本户每学年合计：([\d.]+元)（大写：([^）]+)）", text)
     assert m, path.name

@@ -21,7 +21,8 @@ from fupin_docs.errors import TemplateProblem
 from fupin_docs.i18n import set_lang
 from fupin_docs.render.docx import CompiledDocx
 from fupin_docs.render.fastzip import deflate, inflate, read_members, write_zip
-from fupin_docs.render.merge import merge_records, with_restart
+from fupin_docs.render.merge import with_restart
+from tests.helpers import merge
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
@@ -209,8 +210,10 @@ def test_syntax_error_names_template_and_paragraph(tmp_path, env):
     with pytest.raises(TemplateProblem) as info:
         CompiledDocx(_broken(tmp_path, "户主：{{ household.head "), env)
     message = info.value.format_message()
-    assert message.startswith("模板 告知单.docx 第3段附近有语法错误：")
-    assert "段落内容：“户主：{{ household.head”" in message
+    assert message.startswith("错误：告知单.docx 第3段：模板语法错误：")
+    assert "    3 | 户主：{{ household.head\n" in message and "怎么改：" in message
+    [problem] = info.value.problems
+    assert (problem.where.file, problem.where.paragraph) == ("告知单.docx", 3)
 
 
 def test_undefined_variable_names_template_and_paragraph(tmp_path, env):
@@ -218,15 +221,15 @@ def test_undefined_variable_names_template_and_paragraph(tmp_path, env):
     with pytest.raises(TemplateProblem) as info:
         compiled.render({"household": {"head": "张三"}})
     message = info.value.format_message()
-    assert "模板 告知单.docx 第3段附近用到了数据中没有的变量" in message
-    assert "name" in message and "段落内容：“户主：{{ household.name }}”" in message
+    assert message.startswith("错误：告知单.docx 第3段：用到了数据中没有的变量")
+    assert "name" in message and "    3 | 户主：{{ household.name }}\n" in message
 
 
 def test_undefined_in_header_names_the_header(tmp_path, env):
     compiled = CompiledDocx(_notice(tmp_path / "t.docx"), env)
     context = _context()
     del context["village"]
-    with pytest.raises(TemplateProblem, match="页眉 header1.*village.*政策告知单"):
+    with pytest.raises(TemplateProblem, match="(?s)t.docx（页眉 header1）第1段.*village.*政策告知单"):
         compiled.render(context)
 
 
@@ -253,7 +256,7 @@ def _body(data: bytes):
 def test_merge_one_section_per_record_without_blank_last_page(tmp_path, env):
     compiled = CompiledDocx(_notice(tmp_path / "t.docx"), env)
     n = 5
-    data = merge_records(compiled, (_context(i) for i in range(n)))
+    data = merge(compiled, (_context(i) for i in range(n)))
     zf = zipfile.ZipFile(io.BytesIO(data))
     assert zf.testzip() is None
     doc = Document(io.BytesIO(data))
@@ -274,7 +277,7 @@ def test_merge_one_section_per_record_without_blank_last_page(tmp_path, env):
 def test_merge_restarts_numbering_and_renders_headers_per_record(tmp_path, env):
     compiled = CompiledDocx(_notice(tmp_path / "t.docx"), env)
     contexts = [dict(_context(i), village=v) for i, v in enumerate(["甲村", "甲村", "乙村"])]
-    data = merge_records(compiled, contexts)
+    data = merge(compiled, contexts)
     xml = _document_xml(data)
     used = re.findall(r'<w:numId w:val="(\d+)"/>', xml)
     assert len(used) == 6 and len(set(used)) == 3
@@ -290,14 +293,14 @@ def test_merge_restarts_numbering_and_renders_headers_per_record(tmp_path, env):
 def test_merge_makes_image_and_bookmark_ids_unique(tmp_path, env):
     src = _notice(tmp_path / "t.docx", image=True)
     compiled = CompiledDocx(src, env)
-    data = merge_records(compiled, [_context(i) for i in range(3)])
+    data = merge(compiled, [_context(i) for i in range(3)])
     xml = _document_xml(data)
     ids = re.findall(r'<wp:docPr\b[^>]*?\bid="(\d+)"', xml)
     assert len(ids) == 6 and len(set(ids)) == 6
     marked = compiled.render_body(_context()).replace(
         "<w:p>", '<w:p><w:bookmarkStart w:id="0" w:name="_GoBack"/><w:bookmarkEnd w:id="0"/>', 1)
     compiled.render_body = lambda context: marked  # type: ignore[method-assign]
-    xml = _document_xml(merge_records(compiled, [_context(i) for i in range(3)]))
+    xml = _document_xml(merge(compiled, [_context(i) for i in range(3)]))
     starts = re.findall(r'<w:bookmarkStart w:id="(\d+)"', xml)
     ends = re.findall(r'<w:bookmarkEnd w:id="(\d+)"', xml)
     assert starts == ends and len(set(starts)) == 3
@@ -306,7 +309,7 @@ def test_merge_makes_image_and_bookmark_ids_unique(tmp_path, env):
 @pytest.mark.parametrize("n", [1, 4, 5, 9])
 def test_merge_several_records_per_page(tmp_path, env, n):
     compiled = CompiledDocx(_notice(tmp_path / "t.docx"), env)
-    data = merge_records(compiled, (_context(i) for i in range(n)), per_page=4)
+    data = merge(compiled, (_context(i) for i in range(n)), per_page=4)
     assert zipfile.ZipFile(io.BytesIO(data)).testzip() is None
     xml = _document_xml(data)
     breaks = xml.count("<w:pageBreakBefore/>") + xml.count('<w:br w:type="page"/>')
@@ -322,7 +325,7 @@ def test_merge_of_table_first_records_uses_break_paragraphs(tmp_path, env):
     doc.add_table(rows=1, cols=1).rows[0].cells[0].text = "联系卡：{{ name }}"
     doc.save(tmp_path / "card.docx")
     compiled = CompiledDocx(tmp_path / "card.docx", env)
-    data = merge_records(compiled, ({"name": f"老师{i}"} for i in range(6)), per_page=2)
+    data = merge(compiled, ({"name": f"老师{i}"} for i in range(6)), per_page=2)
     assert _document_xml(data).count('<w:br w:type="page"/>') == 2
     assert _texts(data)[1] == [[f"联系卡：老师{i}"] for i in range(6)]
 
@@ -330,7 +333,7 @@ def test_merge_of_table_first_records_uses_break_paragraphs(tmp_path, env):
 def test_merge_needs_records(tmp_path, env):
     compiled = CompiledDocx(_notice(tmp_path / "t.docx"), env)
     with pytest.raises(ValueError):
-        merge_records(compiled, iter(()))
+        merge(compiled, iter(()))
 
 
 def test_with_restart_keeps_schema_order():
@@ -369,7 +372,7 @@ def test_merge_of_multi_section_template_restarts_at_each_record(tmp_path, env):
     doc.add_section()
     doc.add_paragraph("正文 {{ name }}")
     doc.save(tmp_path / "two.docx")
-    data = merge_records(CompiledDocx(tmp_path / "two.docx", env),
+    data = merge(CompiledDocx(tmp_path / "two.docx", env),
                          [{"name": f"户{i}"} for i in range(3)])
     sections = list(_body(data).iter(f"{W}sectPr"))
     assert [s.find(f"{W}pgNumType") is not None for s in sections] == [True, False] * 3

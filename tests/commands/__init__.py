@@ -1,0 +1,1 @@
+"""Tests of fupin_docs.commands."""

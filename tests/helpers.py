@@ -1,0 +1,178 @@
+"""Helpers shared by the tests: project trees, the bundled examples, golden files, tools, PNGs."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import struct
+import textwrap
+import zlib
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLES = ROOT / "data_examples"
+GOLDEN = Path(__file__).resolve().parent / "golden"
+
+#: figures the 扯乐完小 report must state (from the source document)
+CHELE_FIGURES = ["7名教师", "7个自然村", "192户", "850人", "130人", "全部为寄宿生", "49人", "42户",
+                 "四个教学班", "14人", "10人", "13人", "每位联挂7名学生", "10户45人", "33户143人",
+                 "35户160人", "36户158人", "32户152人", "30户138人", "16户54人", "2018年7月"]
+
+
+def write_tree(root: Path, files: dict[str, str | bytes]) -> Path:
+    """Write `files` (relative path -> text or bytes) under `root`; return `root`."""
+    for rel, content in files.items():
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(textwrap.dedent(content).lstrip("\n"), encoding="utf-8")
+    return root
+
+
+MINIMAL = {
+    "school.yaml": textwrap.dedent("""
+        school:
+          name: 测试县测试镇测试小学
+          short_name: 测试小学
+          county: 测试县
+          town: 测试镇
+          report_date: 2018-07
+        teachers:
+          - {id: T01, name: 张老师, role: 校长, phone: "13800000001"}
+          - {id: T02, name: 王老师, role: 教师, phone: "13800000002"}
+        units:
+          - {id: 上村, name: 上村, households: 20, people: 80}
+        pairings:
+          - {teacher: T01, households: [H01]}
+          - {teacher: T02, households: [H02]}
+        households:
+          - id: H01
+            head: 李大
+            unit: 上村
+            phone: "13900000001"
+            children:
+              - {name: 李小一, gender: 男, birth_date: 2010-03-05, stage: 小学, grade: 2, boarding: 是}
+          - id: H02
+            head: 王二
+            unit: 上村
+            children:
+              - {name: 王小二, gender: 女, birth_date: 2011-05-20, stage: 小学, grade: 1}
+        """).lstrip("\n"),
+}
+
+
+def tree_snapshot(folder: Path) -> dict[str, bytes]:
+    """Return every file under `folder` with its bytes (to prove nothing changed)."""
+    if not folder.exists():
+        return {}
+    return {p.relative_to(folder).as_posix(): p.read_bytes()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def in_ci() -> bool:
+    """Return True when running in CI, where every system tool must be present."""
+    return os.environ.get("CI", "").lower() not in ("", "0", "false", "no")
+
+
+def require_tool(*names: str) -> None:
+    """Skip when a system tool is missing, except in CI, where a missing tool fails the test.
+
+    In CI a missing LibreOffice or poppler means the PDF path silently stopped being tested,
+    so it must fail; on a developer's machine a skip with the reason is enough. "soffice" is
+    looked for the way `fupin-docs` does (FUPIN_SOFFICE, PATH, the usual install folders).
+    """
+    from fupin_docs.output.pdf import find_soffice
+
+    missing = [n for n in names
+               if (find_soffice() is None if n == "soffice" else shutil.which(n) is None)]
+    if not missing:
+        return
+    message = f"missing system tool(s): {', '.join(missing)} (run: make system-deps)"
+    if in_ci():
+        pytest.fail(message)
+    pytest.skip(message)
+
+
+def golden(request: pytest.FixtureRequest, name: str, actual: str) -> None:
+    """Compare `actual` with tests/golden/<name>; rewrite it with --update-golden."""
+    path = GOLDEN / name
+    if request.config.getoption("--update-golden"):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(actual, encoding="utf-8")
+    assert path.is_file(), f"no golden file {name}; run pytest --update-golden"
+    assert actual == path.read_text("utf-8")
+
+
+# ---------------------------------------------------------------- PNG pages
+
+
+def png_rows(path: Path) -> Iterator[tuple[bytes, int]]:
+    """Yield each decoded pixel row with the bytes per pixel (non-interlaced, 8-bit PNGs)."""
+    data = path.read_bytes()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n", f"{path} is not a PNG"
+    pos, idat, width, bpp = 8, b"", 0, 0
+    while pos < len(data):
+        length, kind = struct.unpack(">I4s", data[pos:pos + 8])
+        body = data[pos + 8:pos + 8 + length]
+        if kind == b"IHDR":
+            width, _height, depth, color, _c, _f, interlace = struct.unpack(">IIBBBBB", body)
+            assert depth == 8 and interlace == 0
+            bpp = {0: 1, 2: 3, 4: 2, 6: 4}[color]
+        elif kind == b"IDAT":
+            idat += body
+        pos += 12 + length
+    raw, stride = zlib.decompress(idat), width * bpp
+    prev = bytearray(stride)
+    for start in range(0, len(raw), stride + 1):
+        kind, line = raw[start], bytearray(raw[start + 1:start + 1 + stride])
+        for i in range(stride):
+            left = line[i - bpp] if i >= bpp else 0
+            up, corner = prev[i], prev[i - bpp] if i >= bpp else 0
+            if kind == 1:
+                line[i] = (line[i] + left) & 255
+            elif kind == 2:
+                line[i] = (line[i] + up) & 255
+            elif kind == 3:
+                line[i] = (line[i] + (left + up) // 2) & 255
+            elif kind == 4:
+                p = left + up - corner
+                pa, pb, pc = abs(p - left), abs(p - up), abs(p - corner)
+                line[i] = (line[i] + (left if pa <= pb and pa <= pc else up if pb <= pc
+                                      else corner)) & 255
+        yield bytes(line), bpp
+        prev = line
+
+
+def png_colors(path: Path) -> int:
+    """Return how many distinct pixel values a PNG has."""
+    seen: set[bytes] = set()
+    for line, bpp in png_rows(path):
+        seen.update(line[i:i + bpp] for i in range(0, len(line), bpp))
+    return len(seen)
+
+
+def has_ink(path: Path) -> bool:
+    """Return True when a PNG has a dark pixel (text), not just a white page."""
+    for line, bpp in png_rows(path):
+        colour = min(3, bpp)
+        if any(max(line[i:i + colour]) < 100 for i in range(0, len(line), bpp)):
+            return True
+    return False
+
+
+# ---------------------------------------------------------------- print files
+
+
+def merge(template: object, contexts: object, per_page: int = 1) -> bytes:
+    """Return one print file of `template` holding every context (PrintFileWriter, once)."""
+    from fupin_docs.render.merge import PrintFileWriter
+
+    writer = PrintFileWriter(template, per_page)  # type: ignore[arg-type]
+    for context in contexts:  # type: ignore[attr-defined]
+        writer.add(context)
+    return writer.finish()
