@@ -24,7 +24,7 @@ VARIANTS = {
     "a": "(a) docxtpl render+save loop",
     "b": "(b) CompiledDocx, 1 process",
     "c": "(c) CompiledDocx, all cores",
-    "d": "(d) merge_records, 1 print file",
+    "d": "(d) PrintFileWriter, 1 print file",
 }
 
 
@@ -122,7 +122,7 @@ def run_variant(variant: str, template: Path, n: int, children: int, out: Path) 
     from docxtpl import DocxTemplate
 
     from fupin_docs.render.docx import CompiledDocx
-    from fupin_docs.render.merge import merge_records
+    from fupin_docs.render.merge import PrintFileWriter
 
     render_s = 0.0
     start = time.perf_counter()
@@ -149,7 +149,10 @@ def run_variant(variant: str, template: Path, n: int, children: int, out: Path) 
         assert done == n
     else:
         tpl = CompiledDocx(template, make_env())
-        data = merge_records(tpl, (context(i, children) for i in range(n)))
+        writer = PrintFileWriter(tpl)
+        for i in range(n):
+            writer.add(context(i, children))
+        data = writer.finish()
         (out / "merged.docx").write_bytes(data)
     seconds = time.perf_counter() - start
     self_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss

@@ -124,7 +124,7 @@ def _mb(kb: float) -> float:
 
 def run_load(project: Path) -> dict[str, Any]:
     """Return the seconds to load and validate a project (the step the input format affects)."""
-    from fupin_docs.project import load_project
+    from fupin_docs.data.project import load_project
 
     start = time.perf_counter()
     loaded = load_project(project)
@@ -140,16 +140,16 @@ def run_docxtpl(project: Path, out: Path, sample: int) -> dict[str, Any]:
     """
     from docxtpl import DocxTemplate
 
-    from fupin_docs.household import HouseholdContexts
-    from fupin_docs.project import load_project
-    from fupin_docs.resources import resources_for
-    from fupin_docs.stats import Stats
-    from fupin_docs.templates import make_env
+    from fupin_docs.data.project import load_project
+    from fupin_docs.data.resources import resources_for
+    from fupin_docs.documents.household import household_context
+    from fupin_docs.facts.facts import Facts
+    from fupin_docs.render.env import make_env
 
     start = time.perf_counter()
     loaded = load_project(project)
     res = resources_for(loaded)
-    contexts = HouseholdContexts(loaded, Stats(loaded.project), res.policy, res.boilerplate)
+    facts = Facts(loaded, res.policy, res.boilerplate)
     template = res.templates.resolve("docx/notice.docx")
     env = make_env(autoescape=True)  # the same filters (yuan, rmb_upper …) and escaping
     prep = time.perf_counter() - start
@@ -157,7 +157,7 @@ def run_docxtpl(project: Path, out: Path, sample: int) -> dict[str, Any]:
     loop = 0.0
     homes = loaded.project.households[:sample]
     for i, household in enumerate(homes):
-        ctx = contexts.context(household)
+        ctx = household_context(facts, household)
         tick = time.perf_counter()
         doc = DocxTemplate(template)
         doc.render(ctx, env)

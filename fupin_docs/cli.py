@@ -63,7 +63,7 @@ class _Command(click.Command):
         try:
             return super().invoke(ctx)
         except FupinError as exc:
-            raise _Shown(exc) from None
+            raise (_ShownUsage if exc.exit_code == 2 else _Shown)(exc.format_message()) from None
 
 
 class _Group(_Command, click.Group):
@@ -76,15 +76,17 @@ class _Group(_Command, click.Group):
 class _Shown(click.ClickException):
     """A FupinError on its way out through Click: printed as is, with its own exit code."""
 
-    def __init__(self, error: FupinError) -> None:
-        super().__init__(error.format_message())
-        self.exit_code = error.exit_code
-
     def format_message(self) -> str:
         return self.message
 
     def show(self, file: Any = None) -> None:
         click.echo(self.format_message(), err=True)
+
+
+class _ShownUsage(_Shown):
+    """A FupinError that is a usage error (exit code 2, as Click's own)."""
+
+    exit_code = 2
 
 
 def option(*decls: str, help: Help, **kwargs: Any) -> Callable[[F], F]:

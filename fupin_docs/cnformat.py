@@ -203,7 +203,7 @@ def cn_date(value: _dt.date | str, style: str = "ymd") -> str:
     if style.startswith("cn_"):
         y = "".join(_YEAR_DIGITS[int(c)] for c in str(year))  # years are read digit by digit
         text = f"{y}年{cn_number(month)}月"
-        return text + f"{cn_number(day)}日" if style == "cn_ymd" else text
+        return text + f"{cn_number(day)}日" if style == "cn_ymd" and day is not None else text
     if style == "y":
         return f"{year}年"
     return f"{year}年{month}月" + (f"{day}日" if style == "ymd" else "")

@@ -10,8 +10,8 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from fupin_docs.output import pdf
 from fupin_docs.i18n import tr
+from fupin_docs.output import pdf
 
 #: Levels of a finding, from fine to blocking.
 OK, WARN, MISSING = "ok", "warn", "missing"

@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from fupin_docs.data.resources import builtin_dir
 from fupin_docs.errors import FupinError
 from fupin_docs.i18n import tr
-from fupin_docs.data.resources import builtin_dir
 
 SCHEMA = "schema.json"
 

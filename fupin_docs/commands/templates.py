@@ -151,8 +151,8 @@ def word_templates(text_dir: Path, *, builtin: bool) -> dict[str, bytes]:
     """Return the Word templates (file name → bytes) that the text templates in `text_dir` stand
     for: every kind's generated from its text template (with the seal layout for a 公文), and,
     for the built-ins, the form templates each kind builds itself."""
-    from fupin_docs.gongwen.from_text import docx_bytes, from_text
     from fupin_docs.documents.registry import SEAL_SUFFIX
+    from fupin_docs.gongwen.from_text import docx_bytes, from_text
 
     out: dict[str, bytes] = {}
     for kind in kinds():

@@ -6,9 +6,9 @@ import os
 from pathlib import Path
 from typing import Any
 
+from fupin_docs.data.yamlfile import KeyPath, Loaded, Positions, load_file
 from fupin_docs.errors import Problem
 from fupin_docs.i18n import tr
-from fupin_docs.data.yamlfile import KeyPath, Loaded, Positions, load_file
 
 KEY = "inherit"
 

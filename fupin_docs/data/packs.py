@@ -83,9 +83,10 @@ class PackChain:
             values = pack.config.boilerplate.model_dump(exclude_none=True)
             merged["documents"] = {**merged["documents"], **values.pop("documents", {})}
             merged.update(values)
-        seal_pack = next((p for p in self.packs if p.config.boilerplate.seal), None)
-        if seal_pack is not None:
-            merged["seal"] = str(seal_pack.folder / seal_pack.config.boilerplate.seal)
+        seals = [(p.folder, p.config.boilerplate.seal) for p in self.packs
+                 if p.config.boilerplate.seal]
+        if seals:
+            merged["seal"] = str(seals[0][0] / seals[0][1])
         merged["name"] = self.packs[0].config.name if self.packs else ""
         return merged
 

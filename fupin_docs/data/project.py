@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 import difflib
+from collections.abc import Generator, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
-from fupin_docs.errors import DataError, FupinError, Location, Problem
-from fupin_docs.i18n import tr
 from fupin_docs.data.inherit import load_with_inherit
-from fupin_docs.data.yamlfile import KeyPath, Positions
 from fupin_docs.data.model import Household, Project
 from fupin_docs.data.validate import to_model, validate_as
+from fupin_docs.data.yamlfile import KeyPath, Positions
+from fupin_docs.errors import DataError, FupinError, Location, Problem
+from fupin_docs.i18n import tr
 
 YAML_SUFFIXES = (".yaml", ".yml")
 #: YAML files in a project folder that are not school data (read by their own loaders)
@@ -166,7 +167,7 @@ def check_references(project: Project, positions: Positions) -> Iterable[Problem
 
     lead = project.leadership
     if lead is not None:
-        refs = [(("leadership", "leader"), lead.leader)]
+        refs: list[tuple[KeyPath, str]] = [(("leadership", "leader"), lead.leader)]
         refs += [(("leadership", "deputies", i), t) for i, t in enumerate(lead.deputies)]
         refs += [(("leadership", "members", i), t) for i, t in enumerate(lead.members)]
         if lead.office_director:
@@ -190,7 +191,8 @@ def check_references(project: Project, positions: Positions) -> Iterable[Problem
                                 tr("学生编号", "student id"))
 
 
-def _unique_ids(section: str, ids: list[str], positions: Positions):
+def _unique_ids(section: str, ids: list[str], positions: Positions
+                ) -> Generator[Problem, None, set[str]]:
     """Yield a problem per repeated id in `section`; return the set of ids."""
     seen: dict[str, int] = {}
     for i, ident in enumerate(ids):
@@ -204,7 +206,8 @@ def _unique_ids(section: str, ids: list[str], positions: Positions):
     return set(seen)
 
 
-def _unique_children(households: list[Household], positions: Positions):
+def _unique_children(households: list[Household], positions: Positions
+                     ) -> Generator[Problem, None, set[str]]:
     """Yield a problem per repeated student id; return the set of student ids."""
     seen: dict[str, KeyPath] = {}
     for i, h in enumerate(households):
@@ -220,7 +223,8 @@ def _unique_children(households: list[Household], positions: Positions):
     return set(seen)
 
 
-def _missing(ref: str, known: set[str], path: KeyPath, positions: Positions, what: str):
+def _missing(ref: str, known: set[str], path: KeyPath, positions: Positions, what: str
+             ) -> Iterator[Problem]:
     """Yield a problem if `ref` is not among `known`, suggesting the closest id."""
     if ref in known:
         return

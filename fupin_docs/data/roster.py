@@ -13,12 +13,24 @@ from pathlib import Path
 from typing import Any
 from xml.etree import ElementTree
 
-from fupin_docs.data.values import CONTROL
+from fupin_docs.data.roster_columns import (
+    ALL_COLUMNS,
+    CHILD_NAME,
+    IGNORED,
+    REQUIRED,
+    SYNONYMS,
+    BadCell,
+    Column,
+    find_header,
+    is_blank,
+    map_headers,
+    normalise,
+    read_cell,
+    text,
+)
+from fupin_docs.data.values import control_character
 from fupin_docs.errors import Location, Problem
 from fupin_docs.i18n import tr
-from fupin_docs.data.roster_columns import (ALL_COLUMNS, CHILD_NAME, IGNORED, REQUIRED, SYNONYMS,
-                                       BadCell, Column, find_header, is_blank,
-                                       map_headers, normalise, read_cell, text)
 
 _EXCEL_ERRORS = {"#N/A", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#NULL!"}
 # 填表人、合计 … lines under the table are not households
@@ -154,8 +166,9 @@ def _uncached_formulas(path: Path) -> dict[str, set[tuple[int, int]]]:
                     if el.tag != f"{_NS}c":
                         continue
                     cached = el.findtext(f"{_NS}v") or el.get("t") in ("str", "inlineStr")
-                    if el.find(f"{_NS}f") is not None and not cached and el.get("r"):
-                        row, col = coordinate_to_tuple(el.get("r"))
+                    ref = el.get("r")
+                    if el.find(f"{_NS}f") is not None and not cached and ref:
+                        row, col = coordinate_to_tuple(ref)
                         cells.add((row, col - 1))
                     el.clear()
     return out
@@ -257,8 +270,8 @@ class _Reader:
                 elif isinstance(value, str) and value.strip() in _EXCEL_ERRORS:
                     self.problem(tr(f"单元格是 Excel 错误值 {value.strip()}", f"Excel error {value}"),
                                  cells[col], tr("请改正公式，或直接填写内容", "fix the formula"))
-                elif isinstance(value, str) and CONTROL.search(value):
-                    code = ord(CONTROL.search(value).group())
+                elif isinstance(value, str) and (bad := control_character(value)):
+                    code = ord(bad)
                     self.problem(tr(f"单元格中有不可见的控制字符（U+{code:04X}）",
                                     f"control character U+{code:04X} in the cell"),
                                  cells[col], tr("删除该字符后保存", "delete it"))

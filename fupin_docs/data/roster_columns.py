@@ -8,7 +8,6 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
-
 from fupin_docs.data import values
 from fupin_docs.i18n import tr
 
@@ -121,10 +120,11 @@ def map_headers(cells: list[Any]) -> HeaderMap:
     name_col = next((i for i, c in found.items() if c == CHILD_NAME), None)
     result = HeaderMap({}, [], [])
     seen: set[Column] = set()
-    for i, col in found.items():
-        if col == _AMBIGUOUS:
+    for i, named in found.items():
+        if isinstance(named, str):  # a bare 身份证号: the child's after 子女姓名, else the head's
             child = name_col is not None and i > name_col
-            col = SYNONYMS["学生身份证号" if child else "户主身份证号"]
+            named = SYNONYMS["学生身份证号" if child else "户主身份证号"]
+        col = named
         if col is None:
             result.unknown.append(i)
         elif col in seen:

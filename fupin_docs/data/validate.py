@@ -10,10 +10,10 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
+from fupin_docs.data.model import Project
+from fupin_docs.data.yamlfile import KeyPath, Positions, path_text
 from fupin_docs.errors import Problem
 from fupin_docs.i18n import tr
-from fupin_docs.data.yamlfile import KeyPath, Positions, path_text
-from fupin_docs.data.model import Project
 
 M = TypeVar("M", bound=BaseModel)
 

@@ -3,19 +3,18 @@
 from __future__ import annotations
 
 import codecs
-import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import yaml
 from yaml.constructor import SafeConstructor
-from yaml.resolver import Resolver
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+from yaml.resolver import Resolver
 
+from fupin_docs.data.positions import Entry, KeyPath, Positions, location_at, path_text
 from fupin_docs.data.values import CONTROL
 from fupin_docs.errors import Location, Problem
-from fupin_docs.data.positions import Entry, KeyPath, Positions, location_at, path_text
 from fupin_docs.i18n import tr
 
 MAX_BYTES = 10 * 1024 * 1024  # a school's data is a few hundred KB; 10 MB means a wrong file
@@ -355,14 +354,12 @@ class _Walker:
                     entry: Entry | None = None) -> Any:
         """Return the value that starts with `event`, reading the rest of it from `events`."""
         if isinstance(event, yaml.ScalarEvent):
-            tag = event.tag or self.resolver.resolve(ScalarNode, event.value, event.implicit)
-            return self.walk(ScalarNode(tag, event.value, event.start_mark, event.end_mark,
-                                        event.style), path, entry)
+            return self.walk(self._scalar(event), path, entry)
         mark = event.start_mark
         entry = entry if entry is not None else self.positions._make(path)
         entry.store("value", (self.source, mark.line, mark.column))
         if isinstance(event, yaml.SequenceStartEvent):
-            out = []
+            out: list[Any] = []
             for item in events:
                 if isinstance(item, yaml.SequenceEndEvent):
                     return out
@@ -375,17 +372,18 @@ class _Walker:
                     return result
                 if not isinstance(key_event, yaml.ScalarEvent):
                     raise yaml.YAMLError("a key that is not plain text")  # the node road says it
-                tag = key_event.tag or self.resolver.resolve(ScalarNode, key_event.value,
-                                                             key_event.implicit)
-                key_node = ScalarNode(tag, key_event.value, key_event.start_mark,
-                                      key_event.end_mark, key_event.style)
-                key = self._key(key_node, path, result, entry)
+                key = self._key(self._scalar(key_event), path, result, entry)
                 if key is _SKIP:
                     self._skip(next(events), events)
                     continue
                 result[key] = self.walk_events(next(events), events, path + (key,),
                                                entry.child(key))
         raise yaml.YAMLError(f"unexpected event {event}")
+
+    def _scalar(self, event: Any) -> ScalarNode:
+        """Return the node a scalar event stands for, its tag resolved as the composer would."""
+        tag = event.tag or self.resolver.resolve(ScalarNode, event.value, event.implicit)
+        return ScalarNode(tag, event.value, event.start_mark, event.end_mark, event.style)
 
     def _skip(self, event: Any, events: Any) -> None:
         """Read past the value that starts with `event` (under a key already reported)."""

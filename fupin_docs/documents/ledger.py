@@ -8,7 +8,7 @@ from typing import Any
 
 from fupin_docs.cnformat import rmb_upper
 from fupin_docs.documents.privacy import privacy_for
-from fupin_docs.documents.registry import Audience, Document, Paper, Orientation, Scope, register
+from fupin_docs.documents.registry import Audience, Document, Orientation, Paper, Scope, register
 from fupin_docs.facts.facts import Facts
 
 DETAIL = [("序号", 6), ("所在村/连队", 12), ("户编号", 10), ("户主", 10), ("户主身份证号", 21),

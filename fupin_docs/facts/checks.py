@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 from fupin_docs.data.policy_table import PolicyTable
 from fupin_docs.data.project import LoadedProject

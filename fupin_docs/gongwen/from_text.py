@@ -96,11 +96,11 @@ def from_text(source: str, *, seal: bool = False) -> bytes:
     doc = layout.new_document()
     items = paragraphs_from_text(source)
     sign_unit: str | None = None
-    previous, title = "", None
+    previous, title = "", None  # the title paragraph, once there is one
     for kind, text in items:
         if kind == "block":
             doc.add_paragraph(text)
-        elif kind == "title" and previous == "title":
+        elif kind == "title" and previous == "title" and title is not None:
             # consecutive title lines form one title broken into lines (梯形, §7.3.1)
             title.add_run().add_break()
             title.add_run(text)

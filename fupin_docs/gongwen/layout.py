@@ -16,12 +16,26 @@ from docx.text.paragraph import Paragraph
 
 from fupin_docs.errors import FupinError
 from fupin_docs.gongwen.measures import (
-    LINE, SEAL_WIDTH_MM, TEXT_WIDTH_MM, ZI, seal_offset, signature_indents,
+    LINE,
+    SEAL_WIDTH_MM,
+    TEXT_WIDTH_MM,
+    ZI,
+    seal_offset,
+    signature_indents,
 )
 from fupin_docs.gongwen.oxml import PPR_ORDER, float_picture, set_child, set_fonts
 from fupin_docs.gongwen.styles import (
-    STYLE_CELL, STYLE_CELL_HEAD, STYLE_DATE, STYLE_FLUSH, STYLE_HEADINGS, STYLE_SIGNATURE,
-    STYLE_TABLE, STYLE_TITLE, setup_defaults, setup_page_numbers, setup_styles,
+    STYLE_CELL,
+    STYLE_CELL_HEAD,
+    STYLE_DATE,
+    STYLE_FLUSH,
+    STYLE_HEADINGS,
+    STYLE_SIGNATURE,
+    STYLE_TABLE,
+    STYLE_TITLE,
+    setup_defaults,
+    setup_page_numbers,
+    setup_styles,
 )
 from fupin_docs.i18n import tr
 
@@ -45,7 +59,8 @@ def new_document(*, page_numbers: bool = True) -> Document:
     section.gutter = 0
     section.footer_distance = Mm(25)  # puts the page number's dash ≈7 mm below the 版心
     grid = set_child(section._sectPr, "w:docGrid", ("w:docGrid",), type="lines", linePitch=LINE)
-    grid.attrib.pop(qn("w:charSpace"), None)
+    if qn("w:charSpace") in grid.attrib:
+        del grid.attrib[qn("w:charSpace")]
     setup_defaults(doc)
     setup_styles(doc)
     if page_numbers:
@@ -93,7 +108,7 @@ def add_signature(doc: Document, unit: str, date_text: str, seal_image: str | Pa
     """
     templated = any(mark in unit + date_text for mark in ("{{", "{%"))
     seal = seal_image is not None
-    if seal and not Path(seal_image).is_file():
+    if seal_image is not None and not Path(seal_image).is_file():
         raise FupinError(tr(f"找不到印章图片：{seal_image}",
                             f"seal image not found: {seal_image}"))
     line_pt = LINE / 20
@@ -111,12 +126,14 @@ def add_signature(doc: Document, unit: str, date_text: str, seal_image: str | Pa
         float_picture(run._r, offset, round(seal_top * 12700))
     sig.add_run(unit)
     date = doc.add_paragraph(date_text, style=STYLE_DATE)
+    indents: tuple[str | int, str | int]
     if templated and seal:
-        unit_indent, date_indent = SEAL_UNIT_INDENT, 4 * ZI
+        indents = SEAL_UNIT_INDENT, 4 * ZI
     elif templated:
-        unit_indent, date_indent = UNIT_INDENT, DATE_INDENT
+        indents = UNIT_INDENT, DATE_INDENT
     else:
-        unit_indent, date_indent = signature_indents(unit, date_text, seal=seal)
+        indents = signature_indents(unit, date_text, seal=seal)
+    unit_indent, date_indent = indents
     for p, indent in ((sig, unit_indent), (date, date_indent)):
         set_child(p._p.get_or_add_pPr(), "w:ind", PPR_ORDER, right=indent)
     return sig, date

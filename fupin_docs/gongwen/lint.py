@@ -146,7 +146,7 @@ def _check_sections(doc: Document) -> tuple[list[Departure], bool]:
         size = sp.find(qn("w:pgSz"))
         w, h = (None, None) if size is None else (as_int(size.get(qn("w:w"))),
                                                   as_int(size.get(qn("w:h"))))
-        if w is None or h is None or abs(w - 11906) > 28 or abs(h - 16838) > 28:
+        if size is None or w is None or h is None or abs(w - 11906) > 28 or abs(h - 16838) > 28:
             shown = tr("未设置", "not set") if w is None or h is None else \
                 f"{_mm(w)}×{_mm(h)} " + tr("毫米", "mm")
             out.append(Departure("页面", tr(f"纸张应为 A4 纵向（210×297 毫米），实为 {shown}",
@@ -200,7 +200,7 @@ def _check_defaults(doc: Document, res: Resolver) -> list[Departure]:
     seen: set[str] = set()
     for style_id in sorted(s for s in used if s):
         for style in res.chain(style_id):
-            sid = style.get(qn("w:styleId"))
+            sid = style.get(qn("w:styleId")) or ""
             if sid not in seen and _has_theme(style):
                 themed.append(res.style_name(sid) or sid)
             seen.add(sid)
@@ -223,7 +223,7 @@ def _has_theme(element: _Element) -> bool:
     """Return whether `element`'s own w:rFonts (under w:rPr for styles) has a theme attribute."""
     rpr = element if element.tag == qn("w:rPr") else element.find(qn("w:rPr"))
     rfonts = None if rpr is None else rpr.find(qn("w:rFonts"))
-    return rfonts is not None and any(k.endswith(("Theme", "theme")) for k in rfonts.attrib)
+    return rfonts is not None and any(str(k).endswith(("Theme", "theme")) for k in rfonts.attrib)
 
 
 def _text(p: _Element) -> str:
@@ -237,8 +237,10 @@ def _body_paragraphs(container: _Element) -> list[_Element]:
     for child in container:
         if child.tag == qn("w:p"):
             out.append(child)
-        elif child.tag == qn("w:sdt") and child.find(qn("w:sdtContent")) is not None:
-            out += _body_paragraphs(child.find(qn("w:sdtContent")))
+        elif child.tag == qn("w:sdt"):
+            content = child.find(qn("w:sdtContent"))
+            if content is not None:
+                out += _body_paragraphs(content)
     return out
 
 
@@ -254,7 +256,7 @@ def _merged(levels: list[_Element], tag: str) -> dict[str, str]:
     for level in reversed(levels):
         child = level.find(qn(tag))
         if child is not None:
-            merged.update({k.split("}")[-1]: v for k, v in child.attrib.items()})
+            merged.update({str(k).split("}")[-1]: str(v) for k, v in child.attrib.items()})
     return merged
 
 
@@ -262,10 +264,11 @@ def _first_line(res: Resolver, p: _Element) -> float:
     """Return the first-line indent in 字 (negative when hanging)."""
     ind = _merged(res.para_levels(p), "w:ind")
     for chars, twips, sign in (("hangingChars", "hanging", -1), ("firstLineChars", "firstLine", 1)):
-        if as_int(ind.get(chars)):
-            return sign * as_int(ind[chars]) / 100
-        if as_int(ind.get(twips)):
-            return sign * as_int(ind[twips]) / ZI
+        in_chars, in_twips = as_int(ind.get(chars)), as_int(ind.get(twips))
+        if in_chars:
+            return sign * in_chars / 100
+        if in_twips:
+            return sign * in_twips / ZI
     return 0.0
 
 
@@ -274,8 +277,9 @@ def _side_indent(res: Resolver, p: _Element, side: str) -> int | None:
     ind = _merged(res.para_levels(p), "w:ind")
     other = {"left": "start", "right": "end"}[side]
     for name in (side, other):
-        if as_int(ind.get(name + "Chars")):
-            return as_int(ind[name + "Chars"]) * ZI // 100
+        chars = as_int(ind.get(name + "Chars"))
+        if chars:
+            return chars * ZI // 100
     raw = ind.get(side, ind.get(other, "0"))
     return as_int(raw)
 

@@ -52,19 +52,19 @@ def rpr_of(element: _Element) -> _Element:
     """Return the w:rPr of a run or style element (created if missing), or `element` itself."""
     if element.tag == qn("w:rPr"):
         return element
-    return element.get_or_add_rPr()
+    return element.get_or_add_rPr()  # type: ignore[attr-defined]  # python-docx's CT_R, CT_Style
 
 
 def ppr_of(element: _Element) -> _Element:
     """Return the w:pPr of a paragraph or style element (created if missing)."""
     if element.tag == qn("w:pPr"):
         return element
-    return element.get_or_add_pPr()
+    return element.get_or_add_pPr()  # type: ignore[attr-defined]  # python-docx's CT_P, CT_Style
 
 
 def strip_theme(rfonts: _Element) -> None:
     """Remove ``w:*Theme`` attributes from a w:rFonts: Word and LibreOffice let them win."""
-    for key in [k for k in rfonts.attrib if k.endswith(("Theme", "theme"))]:
+    for key in [k for k in rfonts.attrib if str(k).endswith(("Theme", "theme"))]:
         del rfonts.attrib[key]
 
 
@@ -105,6 +105,8 @@ def float_picture(r: _Element, x_emu: str, y_emu: int) -> None:
     x is measured from the left margin, y from the top of the paragraph.
     """
     inline = r.find(f".//{qn('wp:inline')}")
+    if inline is None:
+        raise ValueError("the run holds no inline picture")
     anchor = parse_xml(
         f'<wp:anchor {nsdecls("wp")} distT="0" distB="0" distL="0" distR="0" simplePos="0"'
         ' relativeHeight="251659264" behindDoc="0" locked="0" layoutInCell="1" allowOverlap="1">'
@@ -112,15 +114,19 @@ def float_picture(r: _Element, x_emu: str, y_emu: int) -> None:
         '<wp:positionH relativeFrom="margin"><wp:posOffset/></wp:positionH>'
         f'<wp:positionV relativeFrom="paragraph"><wp:posOffset>{y_emu}</wp:posOffset>'
         '</wp:positionV></wp:anchor>')
-    anchor.find(f"{qn('wp:positionH')}/{qn('wp:posOffset')}").text = x_emu
-    anchor.append(inline.find(qn("wp:extent")))
+    offset = anchor.find(f"{qn('wp:positionH')}/{qn('wp:posOffset')}")
+    extent = inline.find(qn("wp:extent"))
+    parent = inline.getparent()
+    assert offset is not None and extent is not None and parent is not None  # made just above
+    offset.text = x_emu
+    anchor.append(extent)
     anchor.append(parse_xml(f'<wp:effectExtent {nsdecls("wp")} l="0" t="0" r="0" b="0"/>'))
     anchor.append(parse_xml(f'<wp:wrapNone {nsdecls("wp")}/>'))
     for tag in ("wp:docPr", "wp:cNvGraphicFramePr", "a:graphic"):
         child = inline.find(qn(tag))
         if child is not None:
             anchor.append(child)
-    inline.getparent().replace(inline, anchor)
+    parent.replace(inline, anchor)
 
 
 Getter = Callable[[_Element], Any]
@@ -201,8 +207,9 @@ def font_getter(slot: str) -> Getter:
         rfonts = rpr.find(qn("w:rFonts"))
         if rfonts is None:
             return None
-        if rfonts.get(theme_attr):
-            return "theme:" + rfonts.get(theme_attr)
+        theme = rfonts.get(theme_attr)
+        if theme:
+            return "theme:" + theme
         return rfonts.get(qn(f"w:{slot}"))
     return get
 
@@ -231,7 +238,7 @@ def attrs_getter(tag: str, names: tuple[str, ...]) -> Getter:
         child = props.find(qn(tag))
         if child is None:
             return None
-        found = {n: child.get(qn(f"w:{n}")) for n in names if child.get(qn(f"w:{n}")) is not None}
+        found = {n: value for n in names if (value := child.get(qn(f"w:{n}"))) is not None}
         return found or None
     return get
 

@@ -11,10 +11,15 @@ from docx.text.paragraph import Paragraph
 
 from fupin_docs.gongwen.measures import CHAR_SPACING, LINE, ZI
 from fupin_docs.gongwen.oxml import (
-    PPR_ORDER, RPR_ORDER, no_first_line_indent, ppr_of, set_child, set_fonts, set_run_props,
+    PPR_ORDER,
+    RPR_ORDER,
+    no_first_line_indent,
+    ppr_of,
+    set_child,
+    set_fonts,
+    set_run_props,
     strip_theme,
 )
-
 
 FANGSONG, HEITI, KAITI, SONGTI = "仿宋_GB2312", "黑体", "楷体_GB2312", "宋体"
 XIAOBIAOSONG = "方正小标宋简体"
@@ -90,7 +95,7 @@ def setup_styles(doc: Document) -> None:
 
     for level, east in ((1, HEITI), (2, KAITI), (3, FANGSONG)):
         heading = _paragraph_style(doc, STYLE_HEADINGS[level], f"GWHeading{level}", normal, east)
-        heading.next_paragraph_style = normal
+        heading.next_paragraph_style = normal  # type: ignore[attr-defined]  # a paragraph style
         hp = ppr_of(heading.element)
         set_child(hp, "w:keepNext", PPR_ORDER)
         set_child(hp, "w:outlineLvl", PPR_ORDER, val=level - 1)  # Word's navigation pane

@@ -8,6 +8,7 @@ import zipfile
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import jinja2
 from docxtpl import DocxTemplate
@@ -16,8 +17,8 @@ from lxml import etree
 
 from fupin_docs.errors import FupinError, Location, Problem, TemplateProblem
 from fupin_docs.i18n import tr
-from fupin_docs.render.locate import template_line
 from fupin_docs.render.fastzip import Member, deflate, inflate, read_members, write_zip
+from fupin_docs.render.locate import template_line
 
 XML_DECLARATION = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
 DOCUMENT = "word/document.xml"
@@ -168,6 +169,8 @@ class CompiledDocx:
         self.body_static = ""
         self._fix_tables = False
         self.has_docpr = False
+        #: what helpers (the print-file writer) work out once per template
+        self.cache: dict[str, Any] = {}
         if not any(member.name == DOCUMENT for member in self.members):
             raise TemplateProblem.plain(tr("缺少 word/document.xml，不是 Word 文件",
                                            "has no word/document.xml: not a Word file"),

@@ -41,7 +41,7 @@ class Member:
     data: bytes
 
 
-Content = Union[str, bytes]
+Content = str | bytes
 Entry = Union[Member, "tuple[str, Content]"]
 
 

@@ -87,9 +87,10 @@ class _Numbering:
 
     def __init__(self, template: CompiledDocx) -> None:
         # what the template's lists are does not change: work it out once per template
-        cached = getattr(template, "_numbering", None)
+        cached: tuple[str, dict[str, str], dict[str, tuple[str, str]]] | None = \
+            template.cache.get("numbering")
         if cached is None:
-            cached = template._numbering = self._read(template)  # type: ignore[attr-defined]
+            cached = template.cache["numbering"] = self._read(template)
         self.xml, self.abstract, self.styles = cached
         self.next_id = max((int(k) for k in self.abstract), default=0) + 1
         self.added: list[str] = []
@@ -136,8 +137,8 @@ class _Numbering:
                 ids = _NUM_ID.search(ppr)
                 if ids is None or ids.group(1) not in self.abstract:
                     return ppr
-                lvl = _ILVL.search(ppr)
-                num = new_id(ids.group(1), lvl.group(1) if lvl else "0")
+                level = _ILVL.search(ppr)
+                num = new_id(ids.group(1), level.group(1) if level else "0")
                 return ppr[: ids.start()] + f'<w:numId w:val="{num}"/>' + ppr[ids.end():]
             style = _PSTYLE.search(ppr)
             if style is None or style.group(1) not in self.styles:
@@ -281,7 +282,10 @@ class _PrintFile:
         body = self.numbering.restart(body)
         if self.per_page == 1:
             rids = self.headers.for_record(context)
-            remap = (lambda m: m.group(1) + rids.get(m.group(2), m.group(2)) + m.group(3))
+
+            def remap(m: re.Match[str]) -> str:
+                return m.group(1) + rids.get(m.group(2), m.group(2)) + m.group(3)
+
             sectpr = tpl.final_sectpr
             if "<w:sectPr" in body:
                 # Several sections per record: the record's first section restarts numbering.

@@ -35,7 +35,7 @@ def build_date() -> dt.datetime:
 
 def new_sheet(wb: Workbook, title: str, columns: Columns, *, first: bool = False) -> Any:
     """Return a sheet named `title` with its header row written, sized and frozen."""
-    sheet = wb.active if first else wb.create_sheet(title)
+    sheet: Any = wb.active if first else wb.create_sheet(title)
     sheet.title = title
     sheet.append([name for name, _ in columns])
     for i, (_, width) in enumerate(columns, start=1):

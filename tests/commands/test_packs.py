@@ -7,10 +7,10 @@ from pathlib import Path
 import docx
 import pytest
 
-from fupin_docs.output.build import BuildOptions, build
 from fupin_docs.cli import main
-from fupin_docs.errors import DataError, FupinError
 from fupin_docs.data.project import load_project
+from fupin_docs.errors import DataError, FupinError
+from fupin_docs.output.build import BuildOptions, build
 from tests.helpers import EXAMPLES, MINIMAL, tree_snapshot, write_tree
 
 PACKS = EXAMPLES / "packs"

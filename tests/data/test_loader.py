@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from fupin_docs.errors import DataError
 from fupin_docs.data.project import load_project
+from fupin_docs.errors import DataError
 from tests.helpers import MINIMAL, write_tree
 
 

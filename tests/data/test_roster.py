@@ -15,10 +15,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl.utils.datetime import to_excel
 
-from fupin_docs.errors import Location
-from fupin_docs.i18n import set_lang
 from fupin_docs.data.model import Household
 from fupin_docs.data.roster import read_roster
+from fupin_docs.errors import Location
+from fupin_docs.i18n import set_lang
 
 TITLE = "扯乐完小建档立卡户学生花名册"
 HEADER = ["序号", "户编号（必填）", "户主 姓名", "身份证号", "联系电话", "所在村/连队", "家庭人口",

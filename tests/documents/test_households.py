@@ -23,15 +23,15 @@ import yaml
 from lxml import etree
 from openpyxl.utils import get_column_letter
 
-from fupin_docs.data import policy_table
-from fupin_docs.facts import entitlements
-from fupin_docs.output.build import BuildOptions, build
 from fupin_docs.cli import main
 from fupin_docs.cnformat import rmb_upper
-from fupin_docs.errors import FupinError
+from fupin_docs.data import policy_table
 from fupin_docs.data.model import Child, Household
 from fupin_docs.data.project import load_project
 from fupin_docs.data.resources import builtin_dir
+from fupin_docs.errors import FupinError
+from fupin_docs.facts import entitlements
+from fupin_docs.output.build import BuildOptions, build
 from tests.helpers import EXAMPLES, tree_snapshot
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"

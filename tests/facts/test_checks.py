@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from fupin_docs.output.build import check
 from fupin_docs.cli import main
+from fupin_docs.output.build import check
 from tests.helpers import EXAMPLES, MINIMAL, write_tree
 
 

@@ -11,12 +11,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from fupin_docs.errors import DataError, Problem
-from fupin_docs.i18n import set_lang
-from fupin_docs.data.yamlfile import load_file
 from fupin_docs.data.model import Child, Household, Project, Stage
 from fupin_docs.data.policy_table import PolicyItem, PolicyTable, load_policy_table
 from fupin_docs.data.resources import default_policy_path
+from fupin_docs.data.validate import validate_as
+from fupin_docs.data.yamlfile import load_file
+from fupin_docs.errors import DataError, Problem
 from fupin_docs.facts.entitlements import (
     CONDITIONS,
     Entitlement,
@@ -27,7 +27,7 @@ from fupin_docs.facts.entitlements import (
     unmatched,
     yearly_amount,
 )
-from fupin_docs.data.validate import validate_as
+from fupin_docs.i18n import set_lang
 
 
 @pytest.fixture(autouse=True)

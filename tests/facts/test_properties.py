@@ -16,13 +16,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
-from fupin_docs.data import policy_table
-from fupin_docs.facts import entitlements
-from fupin_docs.output.build import BuildOptions, build
-from fupin_docs.output.naming import file_stem
 from fupin_docs.data.project import load_project
 from fupin_docs.data.resources import resources_for
-from fupin_docs.output.naming import safe_name
+from fupin_docs.facts import entitlements
+from fupin_docs.output.build import BuildOptions, build
+from fupin_docs.output.naming import file_stem, safe_name
 from tests.helpers import write_tree
 
 COMMON = ("王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董潘袁蔡蒋余杜叶程魏"

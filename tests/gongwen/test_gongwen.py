@@ -17,11 +17,11 @@ from docx.text.paragraph import Paragraph
 from docxtpl import DocxTemplate
 
 from fupin_docs import i18n
+from fupin_docs.errors import FupinError
 from fupin_docs.gongwen import layout as gongwen
 from fupin_docs.gongwen import measures
-from fupin_docs.errors import FupinError
-from fupin_docs.gongwen.oxml import Resolver, font_getter, set_fonts, toggle_getter, val_getter
 from fupin_docs.gongwen.lint import Departure, format_departures, lint_docx
+from fupin_docs.gongwen.oxml import Resolver, font_getter, set_fonts, toggle_getter, val_getter
 
 UNIT, DATE = "扯乐完小", "2024年9月1日"
 

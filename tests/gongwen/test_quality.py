@@ -16,15 +16,13 @@ import pytest
 from click.testing import CliRunner
 from docx.shared import Mm
 
+from fupin_docs.cli import main
 from fupin_docs.commands import doctor
 from fupin_docs.documents.registry import kind, kinds
+from fupin_docs.gongwen.lint import format_departures, lint_docx
 from fupin_docs.output import pdf
 from fupin_docs.output.build import BuildOptions, build
-from fupin_docs.cli import main
-from fupin_docs.gongwen.lint import format_departures, lint_docx
-from tests.helpers import EXAMPLES, require_tool, tree_snapshot
-from tests.helpers import has_ink
-from tests.helpers import CHELE_FIGURES
+from tests.helpers import CHELE_FIGURES, EXAMPLES, has_ink, require_tool, tree_snapshot
 
 POSIX_ONLY = pytest.mark.skipif(sys.platform.startswith("win"), reason="uses a shell script")
 GONGWEN = [k for k in kinds() if k.gongwen]
@@ -188,7 +186,7 @@ def text_rows(pdf_file: Path, page: int) -> list[tuple[float, str]]:
     words = re.findall(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)">'
                        r"(.*?)</word>", out)
     rows: list[list] = []
-    for x, top, bottom, text in sorted(words, key=lambda w: (float(w[1]), float(w[0]))):
+    for _x, top, bottom, text in sorted(words, key=lambda w: (float(w[1]), float(w[0]))):
         centre = (float(top) + float(bottom)) / 2
         if rows and abs(centre - rows[-1][0]) < 5:
             rows[-1][1].append(text)

@@ -8,8 +8,8 @@ from pathlib import Path
 import docx
 import pytest
 
-from fupin_docs.output.build import BuildOptions, build
 from fupin_docs.errors import DataError, FupinError
+from fupin_docs.output.build import BuildOptions, build
 from tests.helpers import CHELE_FIGURES, EXAMPLES, MINIMAL, golden, tree_snapshot, write_tree
 
 

@@ -15,11 +15,10 @@ from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 
 from fupin_docs.commands import doctor, preview
-from fupin_docs.output import pdf
 from fupin_docs.errors import FupinError, ToolMissing
 from fupin_docs.i18n import set_lang
-from tests.helpers import require_tool
-from tests.helpers import png_colors
+from fupin_docs.output import pdf
+from tests.helpers import png_colors, require_tool
 
 BODY = "为进一步做好教育扶贫工作，我校2024年共资助学生58人，发放资助金额12345.67元。"
 POSIX_ONLY = pytest.mark.skipif(sys.platform.startswith("win"), reason="uses a shell script")

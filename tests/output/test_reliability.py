@@ -24,13 +24,12 @@ import yaml
 from click.testing import CliRunner
 from lxml import etree
 
-from fupin_docs.output.build import BuildOptions, build
 from fupin_docs.cli import main
 from fupin_docs.cnformat import mask_id
-from fupin_docs.facts.idcheck import check_digit
 from fupin_docs.data.project import load_project
-from fupin_docs.data.resources import resources_for
-from fupin_docs.data.resources import builtin_dir
+from fupin_docs.data.resources import builtin_dir, resources_for
+from fupin_docs.facts.idcheck import check_digit
+from fupin_docs.output.build import BuildOptions, build
 from tests.helpers import EXAMPLES, MINIMAL, ROOT, tree_snapshot, write_tree
 
 CHELE = EXAMPLES / "扯乐完小"
