@@ -21,7 +21,9 @@ demo: venv  ## 生成示例学校（扯乐完小）的全部文件到 build/ / b
 	$(BIN)/fupin-docs check $(EXAMPLE) || true
 	$(BIN)/fupin-docs build $(EXAMPLE) -o build
 
-test: venv  ## 运行全部测试 / run the test suite
+test: venv  ## 代码检查（ruff、mypy）并运行全部测试 / lint, type-check and run the test suite
+	$(BIN)/ruff check fupin_docs tests tools bench
+	$(BIN)/mypy
 	$(BIN)/python -m pytest -q
 
 bench: venv  ## 速度对比（生成政策告知单 vs docxtpl 循环） / benchmarks

@@ -39,7 +39,8 @@ def build_template(path: Path) -> Path:
     from docx.enum.text import WD_ALIGN_PARAGRAPH
 
     doc = Document()
-    doc.sections[0].header.paragraphs[0].text = "{{ county }}教育扶贫政策告知单（{{ household.village }}）"
+    doc.sections[0].header.paragraphs[0].text = ("{{ county }}教育扶贫政策告知单"
+                                                 "（{{ household.village }}）")
     title = doc.add_paragraph()
     title.alignment = WD_ALIGN_PARAGRAPH.CENTER
     title.add_run("{{ county }}教育扶贫政策告知单").bold = True
@@ -82,7 +83,8 @@ def context(i: int, children: int = 2) -> dict:
              "item": "营养改善计划 & 生活补助", "amount": 500 + 250 * k} for k in range(children)]
     return {"county": "某某县", "policy": "《关于做好教育扶贫工作的通知》",
             "household": {"head": f"户主{i}", "id": f"5201{i:08d}", "village": f"第{i % 40}村",
-                          "group": f"{i % 9 + 1}组", "address": f"{i % 9 + 1}组{i % 97}号\n（老屋）",
+                          "group": f"{i % 9 + 1}组",
+                          "address": f"{i % 9 + 1}组{i % 97}号\n（老屋）",
                           "poor": i % 3 != 0, "category": "脱贫户", "size": 4 + i % 3,
                           "children": kids, "total": sum(k["amount"] for k in kids),
                           "total_cn": "壹仟贰佰伍拾元整"},

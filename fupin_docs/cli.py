@@ -151,7 +151,8 @@ def main(lang: str | None, quiet: bool, verbose: bool) -> None:
                         format="  %(message)s", force=True)
 
 
-@main.command(help=("生成全部文件（汇报材料等）到输出文件夹。", "build every document of a project."))
+@main.command(help=("生成全部文件（汇报材料等）到输出文件夹。",
+                    "build every document of a project."))
 @click.argument("project", type=click.Path(path_type=Path))
 @option("-o", "--out", "out_dir", type=click.Path(path_type=Path), default=None,
         help=("输出文件夹（默认：当前文件夹下的 build）", "output folder (default: ./build)"))
@@ -175,7 +176,8 @@ def build(project: Path, out_dir: Path | None, only: str | None, jobs: int | Non
     from fupin_docs.output.build import build as run_build
 
     options = BuildOptions(out_dir=out_dir or Path("build"),
-                           only=tuple(k.strip() for k in only.split(",") if k.strip()) if only else (),
+                           only=(tuple(k.strip() for k in only.split(",") if k.strip())
+                                 if only else ()),
                            jobs=jobs, pdf=pdf, strict=strict, full_ids=full_ids, pack=pack)
     bar = ProgressBar() if not Ctx.quiet and sys.stderr.isatty() else None
     options.progress = bar.update if bar else None
@@ -188,7 +190,8 @@ def build(project: Path, out_dir: Path | None, only: str | None, jobs: int | Non
         show_problems(result.warnings)
     if result.unchanged:
         say(tr(f"资料和模板都没有变化，{result.out_dir} 中的 {len(result.files)} 个文件未重写。",
-               f"inputs unchanged; {len(result.files)} files in {result.out_dir} left as they were."))
+               f"inputs unchanged; {len(result.files)} files in {result.out_dir} "
+               f"left as they were."))
     else:
         say(tr(f"已生成 {len(result.files)} 个文件到 {result.out_dir}",
                f"wrote {len(result.files)} files to {result.out_dir}"))
@@ -213,7 +216,8 @@ def check(project: Path, strict: bool, pack: str | None) -> None:
         say(tr(f"{loaded.project.school.name}：资料完整，数字一致。", "all checks passed."))
 
 
-@main.command(help=("新建一个项目文件夹，内含带中文注释的示例资料。", "create a new project skeleton."))
+@main.command(help=("新建一个项目文件夹，内含带中文注释的示例资料。",
+                    "create a new project skeleton."))
 @click.argument("directory", type=click.Path(path_type=Path))
 def init(directory: Path) -> None:
     from fupin_docs.commands.init import write_skeleton
@@ -232,7 +236,8 @@ def schema() -> None:
     click.echo(schema_json(), nl=False)
 
 
-@main.command(short_help=("按 GB/T 9704 检查 Word 文件的公文版式。", "check Word files against GB/T 9704."),
+@main.command(short_help=("按 GB/T 9704 检查 Word 文件的公文版式。",
+                          "check Word files against GB/T 9704."),
               help=("按 GB/T 9704-2012 检查 Word 文件（.docx）的公文版式。"
                     "全部合格时退出码为 0；有不合规之处或文件无法读取时为 1。",
                     "check Word files against the GB/T 9704-2012 layout; exit 0 when all "
@@ -310,7 +315,8 @@ _PROJECT_OPT = option("-p", "--project", type=click.Path(path_type=Path), defaul
                       help=("项目文件夹（含其模板包）", "project folder (with its pack)"))
 
 
-@templates.command("list", help=("列出每个模板及提供它的文件夹。", "list every template and its source."))
+@templates.command("list", help=("列出每个模板及提供它的文件夹。",
+                                 "list every template and its source."))
 @_PROJECT_OPT
 @option("--pack", default=None, help=("模板包名称或路径", "template pack"))
 def templates_list(project: Path | None, pack: str | None) -> None:
@@ -321,11 +327,13 @@ def templates_list(project: Path | None, pack: str | None) -> None:
     for i, folder in enumerate(chain.dirs, start=1):
         click.echo(f"  {i}. {folder}")
     for name, path, hidden in listing(chain):
-        extra = tr(f"（覆盖了 {len(hidden)} 个同名模板）", f" (overrides {len(hidden)})") if hidden else ""
+        extra = tr(f"（覆盖了 {len(hidden)} 个同名模板）",
+                   f" (overrides {len(hidden)})") if hidden else ""
         click.echo(f"{name:<22} {path}{extra}")
 
 
-@templates.command("export", help=("复制一个模板出来，便于用 Word/WPS 修改；放到项目的 templates/ 下即生效。",
+@templates.command("export", help=("复制一个模板出来，便于用 Word/WPS 修改；"
+                                   "放到项目的 templates/ 下即生效。",
                                    "copy a template out for editing."))
 @click.argument("name")
 @click.argument("directory", type=click.Path(path_type=Path), default=Path("templates"))
@@ -374,7 +382,8 @@ def run(argv: list[str] | None = None) -> None:
     try:
         main(args=args, standalone_mode=False)
     except (click.exceptions.Abort, KeyboardInterrupt):
-        click.echo(tr("已中断，输出文件夹保持原样。", "interrupted; the output folder is unchanged."),
+        click.echo(tr("已中断，输出文件夹保持原样。",
+                      "interrupted; the output folder is unchanged."),
                    err=True)
         sys.exit(130)
     except click.ClickException as exc:  # ours (_Shown) and Click's usage errors

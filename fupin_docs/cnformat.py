@@ -67,7 +67,7 @@ def _check_count(n: object, what: str) -> int:
 
 
 def cn_number(n: int) -> str:
-    """Return a count or ordinal in Chinese numerals: 0→零, 11→十一, 101→一百零一, 10001→一万零一."""
+    """Return a count or ordinal in Chinese numerals: 0→零, 11→十一, 101→一百零一."""
     _check_count(n, tr("数字", "number"))
     return _LOWER_DIGITS[0] if n == 0 else _int_words(n, _LOWER_DIGITS, _LOWER_UNITS, True)
 
@@ -152,7 +152,8 @@ def wan(amount_yuan: Decimal | int | str, precision: int = 2) -> str:
     """Return 元 as 万 without the unit, rounded half up, trailing zeros trimmed: 456000 → 45.6."""
     _check_count(precision, tr("小数位数", "precision"))
     if precision > 8:
-        raise ValueError(tr(f"小数位数最多 8 位：{precision}", f"precision is at most 8: {precision}"))
+        raise ValueError(tr(f"小数位数最多 8 位：{precision}",
+                            f"precision is at most 8: {precision}"))
     # scaleb shifts the exponent exactly, so there is no rounding before the one we want.
     q = _decimal(amount_yuan).scaleb(-4).quantize(Decimal(1).scaleb(-precision), ROUND_HALF_UP)
     text = f"{abs(q) if q == 0 else q:f}"
@@ -192,7 +193,10 @@ def _parse_date(value: object) -> tuple[int, int, int | None]:
 
 
 def cn_date(value: _dt.date | str, style: str = "ymd") -> str:
-    """Return the date in Chinese: ymd 2018年7月1日, ym 2018年7月, y 2018年, cn_ymd 二〇一八年七月一日, cn_ym."""
+    """Return the date in Chinese in `style`.
+
+    ymd 2018年7月1日, ym 2018年7月, y 2018年, cn_ymd 二〇一八年七月一日, cn_ym 二〇一八年七月.
+    """
     if style not in _STYLES:
         raise ValueError(tr(f"未知的日期样式“{style}”，可用：{'、'.join(_STYLES)}",
                             f"unknown date style {style!r}; use one of {', '.join(_STYLES)}"))

@@ -1,4 +1,4 @@
-"""Message language: Simplified Chinese by default, English with ``--lang en`` or an English locale."""
+"""Message language: Simplified Chinese by default, English with ``--lang en`` or locale."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ _from_locale: str | None = None  # read once: tr() runs for every household
 
 
 def set_lang(lang: str | None) -> None:
-    """Fix the message language for this process (``zh`` or ``en``); None means follow the locale."""
+    """Fix the message language for this process: ``zh``, ``en``, or None (the locale's)."""
     global _chosen, _from_locale
     _chosen, _from_locale = lang, None
 

@@ -35,34 +35,35 @@ def write_tree(root: Path, files: dict[str, str | bytes]) -> Path:
 
 
 MINIMAL = {
-    "school.yaml": textwrap.dedent("""
-        school:
-          name: 测试县测试镇测试小学
-          short_name: 测试小学
-          county: 测试县
-          town: 测试镇
-          report_date: 2018-07
-        teachers:
-          - {id: T01, name: 张老师, role: 校长, phone: "13800000001"}
-          - {id: T02, name: 王老师, role: 教师, phone: "13800000002"}
-        units:
-          - {id: 上村, name: 上村, households: 20, people: 80}
-        pairings:
-          - {teacher: T01, households: [H01]}
-          - {teacher: T02, households: [H02]}
-        households:
-          - id: H01
-            head: 李大
-            unit: 上村
-            phone: "13900000001"
-            children:
-              - {name: 李小一, gender: 男, birth_date: 2010-03-05, stage: 小学, grade: 2, boarding: 是}
-          - id: H02
-            head: 王二
-            unit: 上村
-            children:
-              - {name: 王小二, gender: 女, birth_date: 2011-05-20, stage: 小学, grade: 1}
-        """).lstrip("\n"),
+    # flush left, so that every line keeps its number in the messages tests look for
+    "school.yaml": """\
+school:
+  name: 测试县测试镇测试小学
+  short_name: 测试小学
+  county: 测试县
+  town: 测试镇
+  report_date: 2018-07
+teachers:
+  - {id: T01, name: 张老师, role: 校长, phone: "13800000001"}
+  - {id: T02, name: 王老师, role: 教师, phone: "13800000002"}
+units:
+  - {id: 上村, name: 上村, households: 20, people: 80}
+pairings:
+  - {teacher: T01, households: [H01]}
+  - {teacher: T02, households: [H02]}
+households:
+  - id: H01
+    head: 李大
+    unit: 上村
+    phone: "13900000001"
+    children:
+      - {name: 李小一, gender: 男, birth_date: 2010-03-05, stage: 小学, grade: 2, boarding: 是}
+  - id: H02
+    head: 王二
+    unit: 上村
+    children:
+      - {name: 王小二, gender: 女, birth_date: 2011-05-20, stage: 小学, grade: 1}
+""",
 }
 
 

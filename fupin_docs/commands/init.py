@@ -19,7 +19,8 @@ def write_skeleton(directory: Path) -> list[Path]:
     names = [f.name for f in files] + [SCHEMA]
     clashes = [directory / n for n in names if (directory / n).exists()]
     if clashes:
-        raise FupinError(tr(f"{directory} 中已有 {'、'.join(p.name for p in clashes)}，为免覆盖未做任何改动",
+        raise FupinError(tr(f"{directory} 中已有 {'、'.join(p.name for p in clashes)}，"
+                            f"为免覆盖未做任何改动",
                             f"{directory} already has {', '.join(p.name for p in clashes)}; "
                             f"nothing was changed"))
     directory.mkdir(parents=True, exist_ok=True)

@@ -48,7 +48,8 @@ def _render_first_page(pdftoppm: str, pdf: Path, png: Path, timeout: float = 120
         done = subprocess.run(cmd, stdin=subprocess.DEVNULL, capture_output=True,
                               timeout=timeout, check=False)
     except subprocess.TimeoutExpired:
-        raise FupinError(tr(f"生成预览图超时：{pdf.name}", f"Preview timed out: {pdf.name}")) from None
+        raise FupinError(tr(f"生成预览图超时：{pdf.name}",
+                            f"Preview timed out: {pdf.name}")) from None
     if done.returncode != 0 or not png.is_file():
         said = done.stderr.decode("utf-8", errors="replace").strip()
         raise FupinError(tr(f"无法为 {pdf.name} 生成预览图。{said}",

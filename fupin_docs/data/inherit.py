@@ -33,11 +33,14 @@ def load_with_inherit(path: Path, display: str, read: list[Path],
         return loaded
     parent_path = (path.parent / ref).resolve()
     if parent_path in _chain or parent_path == path.resolve():
-        loaded.problems.append(Problem(tr(f"inherit 形成循环：{ref}", f"inherit loops: {ref}"), where))
+        loaded.problems.append(Problem(tr(f"inherit 形成循环：{ref}", f"inherit loops: {ref}"),
+                                       where))
         return loaded
     if not parent_path.is_file():
-        loaded.problems.append(Problem(tr(f"inherit 的文件不存在：{ref}", f"inherit: no such file {ref}"),
-                                       where, tr("路径相对于本文件所在的文件夹", "relative to this file")))
+        loaded.problems.append(Problem(tr(f"inherit 的文件不存在：{ref}",
+                                          f"inherit: no such file {ref}"),
+                                       where, tr("路径相对于本文件所在的文件夹",
+                                                 "relative to this file")))
         return loaded
     read.append(parent_path)
     parent = load_with_inherit(parent_path, _display(parent_path, path), read,

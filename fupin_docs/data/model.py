@@ -83,8 +83,10 @@ class School(Strict):
     signing_unit: str | None = Field(None, description="落款单位；不填则用学校全称")
     report_date: Date = Field(description="成文日期，如 2018-07 或 2018-07-15")
     author: str | None = Field(None, description="执笔人（写在标题下），可不填")
-    report_title: str | None = Field(None, description="汇报材料标题；不填则为 “<简称>教育扶贫工作汇报材料”")
-    unit_word: str | None = Field(None, description="基层单位叫法：自然村、村、连队；不填则用模板包的，"
+    report_title: str | None = Field(None, description="汇报材料标题；"
+                                                       "不填则为 “<简称>教育扶贫工作汇报材料”")
+    unit_word: str | None = Field(None, description="基层单位叫法：自然村、村、连队；"
+                                                    "不填则用模板包的，"
                                                     "再不然为 自然村")
 
     @property
@@ -130,7 +132,8 @@ class Child(Strict):
     birth_date: Day | None = Field(None, description="出生日期，如 2010-03-05")
     id_number: str | None = Field(None, description="身份证号（公开材料中自动打码）")
     stage: StageField = Field(description="学段：学前、小学、初中、高中、中职、高校、未入学")
-    grade: GradeNumber | None = Field(None, description="年级：数字 1–12，如 3；也可写 三年级、初一")
+    grade: GradeNumber | None = Field(None, description="年级：数字 1–12，如 3；"
+                                                        "也可写 三年级、初一")
     class_name: str | None = Field(None, alias="class", description="班级，如 1 或 三(1)班")
     boarding: YesNo = Field(False, description="是否寄宿")
     school: str | None = Field(None, description="在外校就读时填学校名称")
@@ -188,7 +191,8 @@ class ActivityKind(str, Enum):
 class Activity(Strict):
     """宣传活动，如“五个一”。"""
 
-    kind: ActivityKind = Field(description="种类：作文竞赛、主题班会、黑板报、致家长的一封信、政策告知单、其他")
+    kind: ActivityKind = Field(description="种类：作文竞赛、主题班会、黑板报、致家长的一封信、"
+                                           "政策告知单、其他")
     title: str | None = Field(None, description="标题，如 教育扶贫进校园")
     date: Date | None = Field(None, description="日期")
     grades: list[int] = Field(default_factory=list, description="参加年级，如 [3, 4, 5]")
@@ -225,7 +229,8 @@ class Figures(Strict):
     registered_students: int | None = Field(None, ge=0, description="建档立卡户学生人数")
     registered_households: int | None = Field(None, ge=0, description="建档立卡户学生涉及的家庭数")
     registered_by_grade: dict[int, int] = Field(default_factory=dict,
-                                                description="各年级建档立卡户学生人数，如 {1: 14, 2: 10}")
+                                                description="各年级建档立卡户学生人数，"
+                                                            "如 {1: 14, 2: 10}")
     unit_households: int | None = Field(None, ge=0, description="片区总户数")
     unit_people: int | None = Field(None, ge=0, description="片区总人口")
     subsidies: list[Subsidy] = Field(default_factory=list, description="已发放的资助")
@@ -272,10 +277,13 @@ class Project(Strict):
     figures: Figures = Field(default_factory=Figures)
     care_measures: list[CareMeasure] = Field(default_factory=list)
     narrative: Narrative = Field(default_factory=Narrative)
-    pack: str | None = Field(None, description="使用的模板包：名称或路径，如 师宗县、../packs/第五师")
-    policies: Any = Field(None, description="本校资助政策表（格式同 policies.yaml），通常由 inherit 的县文件提供")
+    pack: str | None = Field(None, description="使用的模板包：名称或路径，"
+                                               "如 师宗县、../packs/第五师")
+    policies: Any = Field(None, description="本校资助政策表（格式同 policies.yaml），"
+                                            "通常由 inherit 的县文件提供")
     roster: OneOrMany = Field(default_factory=list,
-                              description="花名册文件（.xlsx 或 .csv），其中的户和子女并入 households")
+                              description="花名册文件（.xlsx 或 .csv），"
+                                          "其中的户和子女并入 households")
     pair_limit: int = Field(10, ge=1, description="一名教师结对户数的上限，超出时 check 提醒")
     ledger_full_ids: YesNo = Field(False, description="资助台账（内部留档）中显示完整身份证号；"
                                                      "其他文件一律打码")

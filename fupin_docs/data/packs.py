@@ -108,7 +108,8 @@ def resolve(ref: str, base: Path) -> Path:
                                     f"{folder} is not a template pack: no {PACK_FILE}"))
             return folder.resolve()
     searched = "\n".join(f"  - {c}" for c in candidates)
-    raise FupinError(tr(f"找不到模板包 “{ref}”，已查找：\n{searched}\n可在 {PACKS_ENV} 环境变量中添加查找位置",
+    raise FupinError(tr(f"找不到模板包 “{ref}”，已查找：\n{searched}\n"
+                        f"可在 {PACKS_ENV} 环境变量中添加查找位置",
                         f"template pack '{ref}' not found; searched:\n{searched}"))
 
 
@@ -141,7 +142,8 @@ def _load(folder: Path) -> Pack:
     loaded = load_file(folder / PACK_FILE, display)
     problems: list[Problem] = list(loaded.problems)
     if loaded.data is not None and not isinstance(loaded.data, dict):
-        problems.append(Problem(tr("pack.yaml 顶层应是“字段: 值”的形式", "pack.yaml must be a mapping"),
+        problems.append(Problem(tr("pack.yaml 顶层应是“字段: 值”的形式",
+                                   "pack.yaml must be a mapping"),
                                 loaded.positions.of_value(())))
     if problems:
         raise DataError(problems)
@@ -152,10 +154,12 @@ def _load(folder: Path) -> Pack:
     where = loaded.positions.of_value(("boilerplate", "seal"))
     if seal and not (folder / seal).is_file():
         raise DataError([Problem(tr(f"印章图片不存在：{seal}", f"seal image not found: {seal}"),
-                                 where, tr("路径相对于 pack.yaml 所在文件夹", "relative to pack.yaml"))])
+                                 where, tr("路径相对于 pack.yaml 所在文件夹",
+                                           "relative to pack.yaml"))])
     if seal and (folder / seal).read_bytes()[:8] != b"\x89PNG\r\n\x1a\n":
         raise DataError([Problem(tr(f"印章图片应为透明背景的 PNG 文件：{seal}",
-                                    f"the seal must be a PNG with a transparent background: {seal}"),
+                                    f"the seal must be a PNG "
+                                    f"with a transparent background: {seal}"),
                                  where, tr("用图片软件另存为 PNG（背景透明），以免遮住文字",
                                            "save it as a transparent PNG"))])
     return Pack(folder, config, loaded.data, loaded.positions)

@@ -81,7 +81,8 @@ class PolicyItem(Strict):
     amount: Money = Field(Decimal(0), description="金额，单位为元，如 1000 或 “0.1万元”")
     per: Annotated[Literal["学年", "学期", "月", "一次性"], BeforeValidator(_to_per)] = Field(
         "学年", description="金额按什么计：学年、学期、月、一次性")
-    months: int | None = Field(None, ge=1, le=12, description="每学年发几个月，只用于 per: 月；默认 10")
+    months: int | None = Field(None, ge=1, le=12,
+                               description="每学年发几个月，只用于 per: 月；默认 10")
     waives: Annotated[list[str], BeforeValidator(_listify)] = Field(
         default_factory=list, description="免除的费用，如 [学费, 教科书费]")
     kind: Literal["补助", "减免", "贷款"] = Field("补助", description="种类：补助、减免、贷款")
@@ -118,7 +119,8 @@ def load_policy_table(path: Path, display: str) -> PolicyTable:
         problems.append(Problem(tr("资助政策表的顶层应是 “policies:”",
                                    "the top level should be 'policies:'"),
                                 loaded.positions.of_value(()),
-                                tr("参照内置的 policies.yaml 填写", "follow the built-in policies.yaml")))
+                                tr("参照内置的 policies.yaml 填写",
+                                   "follow the built-in policies.yaml")))
     if has_errors(problems):
         raise DataError(problems)
     return table_from(loaded.data, loaded.positions, problems, whole=True)

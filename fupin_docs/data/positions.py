@@ -9,7 +9,8 @@ from fupin_docs.errors import Location
 KeyPath = tuple[Any, ...]
 
 
-def location_at(display: str, lines: list[str], line0: int, col0: int, key: str | None = None) -> Location:
+def location_at(display: str, lines: list[str], line0: int, col0: int,
+                key: str | None = None) -> Location:
     """Return a Location from PyYAML's zero-based line and column."""
     source = lines[line0] if 0 <= line0 < len(lines) else None
     return Location(display, line0 + 1, col0 + 1, key, source=source)

@@ -68,7 +68,8 @@ def project_files(path: Path) -> list[Path]:
     files = sorted(p for p in path.iterdir() if p.suffix.lower() in YAML_SUFFIXES and p.is_file()
                    and p.name.lower() not in NOT_PROJECT_DATA)
     if not files:
-        raise FupinError(tr(f"文件夹 {path} 里没有 .yaml 文件。可以用 “fupin-docs init {path}” 新建项目",
+        raise FupinError(tr(f"文件夹 {path} 里没有 .yaml 文件。"
+                            f"可以用 “fupin-docs init {path}” 新建项目",
                             f"no .yaml files in {path}; try 'fupin-docs init {path}'"))
     return files
 
@@ -113,7 +114,8 @@ def load_project(path: Path) -> LoadedProject:
     ref_problems = list(check_references(project, positions))
     if ref_problems:
         raise DataError(problems + ref_problems)
-    return LoadedProject(project, root, positions, inputs, [p for p in problems if p.severity != "error"])
+    return LoadedProject(project, root, positions, inputs,
+                         [p for p in problems if p.severity != "error"])
 
 
 def _merge_rosters(data: dict[str, Any], positions: Positions, root: Path,
@@ -134,7 +136,8 @@ def _merge_rosters(data: dict[str, Any], positions: Positions, root: Path,
         if not file.is_file():
             problems.append(Problem(tr(f"花名册文件不存在：{name}", f"roster not found: {name}"),
                                     positions.of_value(("roster", i)),
-                                    tr("文件应与 YAML 放在同一文件夹，检查文件名", "check the file name")))
+                                    tr("文件应与 YAML 放在同一文件夹，检查文件名",
+                                       "check the file name")))
             continue
         inputs.append(file)
         rows, roster_positions, roster_problems = read_roster(file, str(name))
@@ -230,6 +233,7 @@ def _missing(ref: str, known: set[str], path: KeyPath, positions: Positions, wha
         return
     close = difflib.get_close_matches(ref, sorted(known), n=1, cutoff=0.5)
     hint = (tr(f"是不是 “{close[0]}”？", f"did you mean '{close[0]}'?") if close else
-            tr("已有的：" + "、".join(sorted(known)[:20]), "known: " + ", ".join(sorted(known)[:20])))
+            tr("已有的：" + "、".join(sorted(known)[:20]),
+               "known: " + ", ".join(sorted(known)[:20])))
     yield Problem(tr(f"{what} “{ref}” 不存在", f"{what} '{ref}' does not exist"),
                   positions.of_value(path), hint)

@@ -40,7 +40,8 @@ class TemplateSet:
         """Return the file for `name` (e.g. ``docx/report.docx``); list every folder searched."""
         parts = Path(name).parts
         if ".." in parts or Path(name).is_absolute():
-            raise TemplateProblem.plain(tr(f"模板名不能含 “..”：{name}", f"bad template name: {name}"))
+            raise TemplateProblem.plain(tr(f"模板名不能含 “..”：{name}",
+                                           f"bad template name: {name}"))
         for folder in self.dirs:
             candidate = folder / name
             if candidate.is_file():

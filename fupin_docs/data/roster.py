@@ -58,13 +58,15 @@ def read_roster(path: Path, display_name: str
     elif suffix == ".csv":
         sheets, problems = _csv_sheets(path, display_name)
     else:
-        return [], {}, [Problem(tr(f"不支持的文件类型“{suffix or path.name}”，花名册应是 .xlsx 或 .csv",
+        return [], {}, [Problem(tr(f"不支持的文件类型“{suffix or path.name}”，"
+                                   f"花名册应是 .xlsx 或 .csv",
                                    f"unsupported file type '{suffix}'; use .xlsx or .csv"),
                                 Location(display_name), _save_as())]
     reader = _Reader(problems)
     found = [reader.read_sheet(sheet, alone=len(sheets) == 1) for sheet in sheets]
     if len(sheets) > 1 and not any(found):
-        reader.problems.append(Problem(tr("所有工作表中都没有找到表头行", "no sheet has a header row"),
+        reader.problems.append(Problem(tr("所有工作表中都没有找到表头行",
+                                          "no sheet has a header row"),
                                        Location(display_name), _header_hint()))
     if any(found) and not reader.households and all(p.severity != "error" for p in reader.problems):
         reader.problems.append(Problem(tr("花名册中没有任何户", "the roster has no households"),
@@ -103,7 +105,8 @@ def _xlsx_sheets(path: Path, name: str) -> tuple[list[_Sheet], list[Problem]]:
     """Return the visible, non-empty sheets of a workbook, or the problem that stops reading it."""
     with open(path, "rb") as f:
         if f.read(4) == b"\xd0\xcf\x11\xe0":  # the old binary format, renamed
-            return [], [Problem(tr("这是旧版 .xls 文件（扩展名被改成了 .xlsx）", "this is an old .xls file"),
+            return [], [Problem(tr("这是旧版 .xls 文件（扩展名被改成了 .xlsx）",
+                                   "this is an old .xls file"),
                                 Location(name), _save_as())]
     from openpyxl import load_workbook  # 18 MB of imports: only for workbooks
 
@@ -115,7 +118,8 @@ def _xlsx_sheets(path: Path, name: str) -> tuple[list[_Sheet], list[Problem]]:
     except Exception:  # openpyxl raises many kinds of error on a damaged file
         return [], [Problem(tr("不是有效的 .xlsx 文件（可能已损坏，或是改了扩展名的其他文件）",
                                "not a valid .xlsx file"),
-                            Location(name), tr("请在 Excel 中打开，另存为 .xlsx 或 .csv", "re-save it"))]
+                            Location(name), tr("请在 Excel 中打开，另存为 .xlsx 或 .csv",
+                                               "re-save it"))]
     tables = []
     for ws in book.worksheets:
         if ws.sheet_state != "visible":
@@ -179,7 +183,8 @@ def _csv_sheets(path: Path, name: str) -> tuple[list[_Sheet], list[Problem]]:
     data = path.read_bytes()
     where = Location(name)
     if data.startswith(b"PK\x03\x04"):
-        return [], [Problem(tr("这其实是 .xlsx 文件，扩展名却是 .csv", "this is an .xlsx file named .csv"),
+        return [], [Problem(tr("这其实是 .xlsx 文件，扩展名却是 .csv",
+                               "this is an .xlsx file named .csv"),
                             where, tr("把扩展名改为 .xlsx", "rename it to .xlsx"))]
     text_ = None
     for encoding in ("utf-8-sig", "gb18030"):  # gb18030 covers GBK, Excel's "CSV (逗号分隔)"
@@ -234,12 +239,14 @@ class _Reader:
         mapping = map_headers(header)
         for i in mapping.unknown:
             if normalise(header[i]) not in IGNORED:
-                self.problem(tr(f"不认识的列“{labels[i]}”，已忽略", f"unknown column '{labels[i]}' ignored"),
+                self.problem(tr(f"不认识的列“{labels[i]}”，已忽略",
+                                f"unknown column '{labels[i]}' ignored"),
                              _loc(sheet.file, top + 1, i, labels[i]),
                              tr("若这一列有用，请把表头改为：", "known headers: ") +
                              "、".join(c.label for c in ALL_COLUMNS), severity="warning")
         for i in mapping.repeated:
-            self.problem(tr(f"“{labels[i]}”列与前面的列重复，已忽略", f"repeated column '{labels[i]}'"),
+            self.problem(tr(f"“{labels[i]}”列与前面的列重复，已忽略",
+                            f"repeated column '{labels[i]}'"),
                          _loc(sheet.file, top + 1, i, labels[i]), severity="warning")
         columns = set(mapping.columns.values())
         missing = [c for c in REQUIRED if c not in columns]
@@ -268,7 +275,8 @@ class _Reader:
                                     "the formula has no computed value; open and save in Excel"),
                                  cells[col])
                 elif isinstance(value, str) and value.strip() in _EXCEL_ERRORS:
-                    self.problem(tr(f"单元格是 Excel 错误值 {value.strip()}", f"Excel error {value}"),
+                    self.problem(tr(f"单元格是 Excel 错误值 {value.strip()}",
+                                    f"Excel error {value}"),
                                  cells[col], tr("请改正公式，或直接填写内容", "fix the formula"))
                 elif isinstance(value, str) and (bad := control_character(value)):
                     code = ord(bad)
@@ -295,14 +303,16 @@ class _Reader:
             head = house.get("head")
             if above is None or (head is not None and head != above.get("head")):
                 if head is None:
-                    msg = tr("这一行没有户编号，上面也没有可归属的户", "no household id here or above")
+                    msg = tr("这一行没有户编号，上面也没有可归属的户",
+                             "no household id here or above")
                 elif above is None:
                     msg = tr(f"户编号为空：户主“{head}”这一户没有户编号",
                              f"household id missing for head '{head}'")
                 else:
                     msg = tr(f"户编号为空：户主“{head}”与上一户不同，这一行应是新的一户",
                              f"household id missing: head '{head}' starts a new household")
-                self.problem(msg, by_key["id"], tr("请填写户编号；同一户的各行户编号相同，或合并单元格",
+                self.problem(msg, by_key["id"], tr("请填写户编号；"
+                                                   "同一户的各行户编号相同，或合并单元格",
                                                    "fill in the household id"))
                 self.current, self.orphan = None, {"head": head}
             if self.current is None:
@@ -324,7 +334,8 @@ class _Reader:
             elif household[key] != value:
                 label = next(c.label for c in cells if c.level == "household" and c.key == key)
                 self.problem(tr(f"户编号“{household['id']}”的{label}前后不一致：先是“{household[key]}”，"
-                                f"这里是“{value}”", f"household '{household['id']}' has two {key}s"),
+                                f"这里是“{value}”",
+                                f"household '{household['id']}' has two {key}s"),
                              by_key[key], tr("同一户各行的户信息应相同；若是两户，请用不同的户编号",
                                              "use different ids for different households"),
                              also=self.positions.get((index, key)))

@@ -77,7 +77,8 @@ def _type_message(err: Any) -> str:
     messages = {
         "int_parsing": tr(f"应是整数，现在是{shown}", f"should be a whole number, got {value!r}"),
         "int_type": tr(f"应是整数，现在是{shown}", f"should be a whole number, got {value!r}"),
-        "int_from_float": tr(f"应是整数，现在是{shown}", f"should be a whole number, got {value!r}"),
+        "int_from_float": tr(f"应是整数，现在是{shown}",
+                             f"should be a whole number, got {value!r}"),
         "bool_parsing": tr(f"应填 是 或 否，现在是{shown}", f"should be yes or no, got {value!r}"),
         "bool_type": tr(f"应填 是 或 否，现在是{shown}", f"should be yes or no, got {value!r}"),
         "string_type": tr("应是一段文字", "should be text"),

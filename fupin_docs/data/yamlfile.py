@@ -32,7 +32,8 @@ class Loaded:
 # PyYAML's messages, in the words a secretary can act on
 _YAML_MESSAGES = {
     "mapping values are not allowed here": (
-        "这里不能出现冒号“:”（常见原因：缩进不对齐，或文字中含冒号）", "a colon is not allowed here",
+        "这里不能出现冒号“:”（常见原因：缩进不对齐，或文字中含冒号）",
+        "a colon is not allowed here",
         "检查这一行与上一行是否左对齐；若文字本身含冒号，请给整段文字加引号"),
     "could not find expected ':'": (
         "缺少冒号“:”", "expected ':'", "每个字段写成 “字段名: 值”，冒号为英文半角且后面有空格"),
@@ -81,7 +82,8 @@ def _decode(raw: bytes, display: str) -> tuple[str | None, Problem | None]:
     """Return the text of a YAML file: UTF-8 with or without BOM; a clear problem otherwise."""
     where = Location(display)
     if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return None, Problem(tr("文件是 UTF-16 编码，无法读取", "the file is UTF-16 encoded"), where,
+        return None, Problem(tr("文件是 UTF-16 编码，无法读取", "the file is UTF-16 encoded"),
+                             where,
                              tr("用记事本打开，“另存为”时编码选 UTF-8", "save it as UTF-8"))
     try:
         return raw.decode("utf-8-sig"), None
@@ -119,7 +121,8 @@ def load_file(path: Path, display: str | None = None) -> Loaded:
     if not text.strip():
         return Loaded(None, positions, [Problem(tr("文件是空的", "the file is empty"),
                                                 Location(display),
-                                                tr("填写内容，或删除这个文件", "fill it in or delete it"))])
+                                                tr("填写内容，或删除这个文件",
+                                                   "fill it in or delete it"))])
     lines = text.splitlines()
     streamed = _stream(text, display, lines)
     if streamed is not None:
@@ -147,7 +150,8 @@ def load_file(path: Path, display: str | None = None) -> Loaded:
         return Loaded(None, positions, [Problem(
             tr(f"YAML 格式错误：文件中有不可见的控制字符（U+{exc.character:04X}）",
                f"YAML syntax error: control character U+{exc.character:04X}"),
-            location_at(display, lines, line, column), tr("删除该处的特殊字符后保存", "delete it"))])
+            location_at(display, lines, line, column),
+            tr("删除该处的特殊字符后保存", "delete it"))])
     except yaml.YAMLError as exc:
         return Loaded(None, positions, [Problem(tr(f"YAML 格式错误：{exc}", f"YAML error: {exc}"),
                                                 Location(display))])

@@ -42,7 +42,8 @@ def word_template() -> Any:
     loop_table(doc, ["序号", "教师", "电话", "结对对象", "结对学生"], "row in duty_rows",
                ["{{ loop.index }}", "{{ row.teacher.name }}", "{{ row.teacher.phone }}",
                 "{{ row.target }}", "{{ row.students | join_cn }}"], [12, 20, 30, 50, 44])
-    layout.add_body(doc, "合计：教师{{ duty_rows | length }}人，结对建档立卡户{{ duty_totals.households }}户，"
+    layout.add_body(doc, "合计：教师{{ duty_rows | length }}人，"
+                         "结对建档立卡户{{ duty_totals.households }}户，"
                          "学生{{ duty_totals.students }}人。")
     layout.add_plain(doc, "{{ school.signing_unit }}　{{ school.date_text }}").alignment = \
         WD_ALIGN_PARAGRAPH.RIGHT

@@ -25,7 +25,8 @@ def word_template() -> Any:
     loop_table(doc, ["子女", "学段年级", "资助项目", "标准", "每学年", "依据"], "r in rows",
                ["{{ r.child }}", "{{ r.stage_text }}", "{{ r.name }}", "{{ r.standard }}",
                 "{{ r.yearly_text }}", "{{ r.source }}"], [18, 22, 44, 22, 18, 32])
-    layout.add_body(doc, "本户每学年合计：{{ yearly_total | yuan }}（大写：{{ yearly_total | rmb_upper }}）。"
+    layout.add_body(doc, "本户每学年合计：{{ yearly_total | yuan }}"
+                         "（大写：{{ yearly_total | rmb_upper }}）。"
                          "{% if has_loans %}贷款项目可按需申请，不计入合计。{% endif %}")
     layout.add_heading(doc, "二、将来各学段的资助和保障", 1)
     doc.add_paragraph("{%p for f in future %}")
@@ -33,7 +34,8 @@ def word_template() -> Any:
     doc.add_paragraph("{%p endfor %}")
     layout.add_heading(doc, "三、联系方式", 1)
     layout.add_body(doc, "结对教师：{% if teacher %}{{ teacher.name }}（{{ teacher.phone }}）"
-                         "{% else %}（未安排）{% endif %}；学校电话：{{ school.phone or \"（未填写）\" }}。")
+                         "{% else %}（未安排）{% endif %}；"
+                         "学校电话：{{ school.phone or \"（未填写）\" }}。")
     layout.add_plain(doc, "{{ school.signing_unit }}　{{ school.date_text }}").alignment = \
         WD_ALIGN_PARAGRAPH.RIGHT
     cut = layout.add_plain(doc, "－－－－－－－（沿此线剪下，交回学校）－－－－－－－")

@@ -62,12 +62,16 @@ def word_template() -> Any:
     from fupin_docs.gongwen.tables import loop_table
 
     doc = layout.new_document(page_numbers=False)
-    layout.add_title(doc, "{{ school.short_name }}建档立卡贫困家庭学生资助公示名单", blank_after=False)
-    layout.add_body(doc, "根据资助政策公开、金额公开、资助对象公开的要求，现将本校建档立卡贫困家庭学生享受资助"
-                         "情况公示如下。公示期七天，如有异议，请向学校反映（电话：{{ school.phone or \"（未填写）\" }}）。")
-    loop_table(doc, ["序号", "所在地", "户主", "学生", "学段年级", "身份证号", "资助项目", "每学年"],
+    layout.add_title(doc, "{{ school.short_name }}建档立卡贫困家庭学生资助公示名单",
+                     blank_after=False)
+    layout.add_body(doc, "根据资助政策公开、金额公开、资助对象公开的要求，"
+                         "现将本校建档立卡贫困家庭学生享受资助情况公示如下。公示期七天，如有异议，"
+                         "请向学校反映（电话：{{ school.phone or \"（未填写）\" }}）。")
+    loop_table(doc,
+               ["序号", "所在地", "户主", "学生", "学段年级", "身份证号", "资助项目", "每学年"],
                "r in public_rows",
-               ["{{ loop.index }}", "{{ r.unit }}", "{{ r.head }}", "{{ r.name }}", "{{ r.stage_text }}",
+               ["{{ loop.index }}", "{{ r.unit }}", "{{ r.head }}", "{{ r.name }}",
+                "{{ r.stage_text }}",
                 "{{ r.id_masked or \"—\" }}", "{{ r.items or \"—\" }}", "{{ r.amount | yuan }}"],
                [10, 16, 16, 16, 20, 30, 30, 18])
     layout.add_body(doc, "合计：{{ public_rows | length }}人，每学年{{ public_total | yuan }}。")

@@ -160,7 +160,8 @@ def select(only: Iterable[str] = (), scopes: Iterable[Scope] = (Scope.school, Sc
     known = [k.key for k in wanted]
     unknown = [n for n in names if n not in known]
     if unknown:
-        raise UsageError(tr(f"--only 中有不认识的文件类型：{'、'.join(unknown)}；可选：{', '.join(known)}",
+        raise UsageError(tr(f"--only 中有不认识的文件类型：{'、'.join(unknown)}；"
+                            f"可选：{', '.join(known)}",
                             f"unknown document type(s) {', '.join(unknown)}; "
                             f"choose from {', '.join(known)}"))
     return [k for k in wanted if k.key in names]

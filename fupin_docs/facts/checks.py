@@ -77,7 +77,8 @@ def _figures(loaded: LoadedProject, stats: Stats) -> Iterator[Problem]:
                        loaded, ("figures", "boarders"), ("figures", "enrolment"))
         boarding = stats.boarders
         if f.boarders is not None and boarding > f.boarders:
-            yield warn(tr(f"名单中寄宿的建档立卡学生有 {boarding} 人，多于写明的寄宿生 {f.boarders} 人",
+            yield warn(tr(f"名单中寄宿的建档立卡学生有 {boarding} 人，"
+                          f"多于写明的寄宿生 {f.boarders} 人",
                           f"{boarding} registered students board, more than the {f.boarders} "
                           f"boarders stated"), loaded, ("figures", "boarders"))
         if f.boarders == f.enrolment and boarding < len(stats.registered_students):
@@ -140,7 +141,8 @@ def _pairings(loaded: LoadedProject, stats: Stats) -> Iterator[Problem]:
         if len(tp.households) > limit:
             index = next(i for i, p in enumerate(loaded.project.pairings)
                          if p.teacher == tp.teacher.id)
-            yield warn(tr(f"教师 {tp.teacher.name} 结对 {len(tp.households)} 户，超过上限 {limit} 户",
+            yield warn(tr(f"教师 {tp.teacher.name} 结对 {len(tp.households)} 户，"
+                          f"超过上限 {limit} 户",
                           f"teacher {tp.teacher.name} has {len(tp.households)} households, "
                           f"over the limit of {limit}"), loaded, ("pairings", index),
                        hint=tr("分给其他教师，或调整 pair_limit", "rebalance, or raise pair_limit"))
@@ -155,7 +157,8 @@ def _people(loaded: LoadedProject, stats: Stats) -> Iterator[Problem]:
         if h.phone and not idcheck.phone_ok(h.phone):
             yield warn(tr(f"电话号码 “{h.phone}” 格式不对", f"phone '{h.phone}' looks wrong"),
                        loaded, ("households", hi, "phone"),
-                       hint=tr("手机 11 位，固话写成 0874-1234567", "11-digit mobile or 0874-1234567"))
+                       hint=tr("手机 11 位，固话写成 0874-1234567",
+                               "11-digit mobile or 0874-1234567"))
         for ci, c in enumerate(h.children):
             path = ("households", hi, "children", ci)
             if c.id_number:

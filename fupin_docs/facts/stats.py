@@ -132,7 +132,8 @@ class Stats:
         found: dict[str, dict[str, list]] = {}
         for p in self.project.pairings:
             slot = found.setdefault(p.teacher, {"units": [], "households": [], "students": []})
-            homes = homes_of_unit.get(p.unit, []) if p.unit else [home_by_id[h] for h in p.households]
+            homes = homes_of_unit.get(p.unit, []) if p.unit else \
+                [home_by_id[h] for h in p.households]
             if p.unit:
                 slot["units"].append(self.units_by_id[p.unit])
             for home in homes:

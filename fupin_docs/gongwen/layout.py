@@ -50,7 +50,7 @@ SEAL_OFFSET = "{{ signature.seal_offset }}"
 
 
 def new_document(*, page_numbers: bool = True) -> Document:
-    """Return an empty A4 document with the 公文 page, grid, styles and (optionally) page numbers."""
+    """Return an empty A4 document with the 公文 page, grid, styles (and page numbers)."""
     doc = docx.Document()
     section = doc.sections[0]
     section.page_width, section.page_height = Mm(210), Mm(297)  # the default is US Letter

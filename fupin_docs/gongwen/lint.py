@@ -423,7 +423,8 @@ def _check_paragraph(para: _Para, res: Resolver, native: bool) -> list[Departure
         char_spacing.add(as_int(res.first(run_levels, val_getter("w:spacing"))) or 0)
     if wrong_fonts:
         shown = "、".join(sorted(wrong_fonts))
-        add("正文字体", f"正文应为仿宋_GB2312，实为{shown}", f"body text must be 仿宋_GB2312, is {shown}")
+        add("正文字体", f"正文应为仿宋_GB2312，实为{shown}",
+            f"body text must be 仿宋_GB2312, is {shown}")
     if heading_fonts:
         want, shown = HEADING_FONTS[para.level][1], "、".join(sorted(heading_fonts))
         add("层次标题字体", f"第{para.level}层标题应为{want}，实为{shown}",
@@ -432,7 +433,8 @@ def _check_paragraph(para: _Para, res: Resolver, native: bool) -> list[Departure
         add("层次标题加粗", "层次标题不应加粗", "headings must not be bold")
     if sizes - {32}:
         shown = "、".join(f"{s / 2:g}" for s in sorted(sizes))
-        add("正文字号", f"应为3号字（16磅），实为 {shown} 磅", f"must be 16 pt (3号), is {shown} pt")
+        add("正文字号", f"应为3号字（16磅），实为 {shown} 磅",
+            f"must be 16 pt (3号), is {shown} pt")
     if not native and char_spacing - {CHAR_SPACING}:
         add("字距", "文字字距应为 −0.25 磅（w:spacing −5），以保证每行 28 字",
             "character spacing must be −0.25 pt (w:spacing −5) for 28 characters per line")
@@ -461,7 +463,8 @@ def _check_ordinals(paras: list[_Para]) -> list[Departure]:
         elif para.kind == "heading" and para.ordinal is not None:
             if para.ordinal != expected[para.level]:
                 out.append(Departure("层次序数", tr(
-                    f"第{para.level}层序数应为第 {expected[para.level]} 个，实为第 {para.ordinal} 个",
+                    f"第{para.level}层序数应为第 {expected[para.level]} 个，"
+                    f"实为第 {para.ordinal} 个",
                     f"level-{para.level} ordinal should be {expected[para.level]}, "
                     f"is {para.ordinal}"), para.where))
             expected[para.level] = para.ordinal + 1
@@ -499,7 +502,8 @@ def _check_signatures(paras: list[_Para], res: Resolver) -> list[Departure]:
         seal = any(p.el.find(f".//{qn('w:drawing')}") is not None for p in (sig, *before[-1:]))
         want = signature_indents(sig.text, date.text, seal=seal)
         if abs(r_sig - want[0]) > 80 or abs(r_date - want[1]) > 80:
-            rule_zh = "成文日期右空四字、署名居中于其上" if seal else "成文日期首字比署名首字右移二字"
+            rule_zh = "成文日期右空四字、署名居中于其上" if seal else \
+                "成文日期首字比署名首字右移二字"
             rule_en = "date 4 字 from the right, unit centred over it" if seal else \
                 "date starts 2 字 right of the unit's first character"
             out.append(Departure("署名", tr(
@@ -559,7 +563,8 @@ def _check_page_numbers(doc: Document, res: Resolver) -> list[Departure]:
                                        "odd and even footers are not enabled (evenAndOddHeaders)")))
     for n, section in enumerate(doc.sections, 1):
         for footer, odd in ((section.footer, True), (section.even_page_footer, False)):
-            label = tr("奇数页页脚", "odd-page footer") if odd else tr("偶数页页脚", "even-page footer")
+            label = tr("奇数页页脚", "odd-page footer") if odd else \
+                tr("偶数页页脚", "even-page footer")
             where = tr(f"第{n}节{label}", f"section {n} {label}")
             if footer.is_linked_to_previous:
                 if n == 1:
@@ -573,7 +578,8 @@ def _check_footer(paras: list[_Element], odd: bool, res: Resolver, where: str) -
     """Return departures of one footer: "— n —", side, 1 字 inset, 4号 宋体."""
     numbered = [(p, text) for p in paras for text, has in [_field_text(p)] if has]
     if not numbered:
-        return [Departure("页码", tr("页脚中没有页码域（PAGE）", "the footer has no PAGE field"), where)]
+        return [Departure("页码", tr("页脚中没有页码域（PAGE）", "the footer has no PAGE field"),
+                          where)]
     out: list[Departure] = []
     p, shown = numbered[0][0], numbered[0][1].strip()
     if not _PAGE_NUMBER.match(shown):

@@ -156,7 +156,8 @@ class CompiledDocx:
             self.members: list[Member] = read_members(self.path)
         except (OSError, zipfile.BadZipFile, ValueError) as exc:
             raise TemplateProblem.plain(
-                tr(f"无法读取（不是有效的 .docx 文件）：{exc}", f"cannot be read (not a valid .docx): {exc}"),
+                tr(f"无法读取（不是有效的 .docx 文件）：{exc}",
+                   f"cannot be read (not a valid .docx): {exc}"),
                 Location(self.name), tr("用 Word 或 WPS 打开后另存为 .docx", "re-save it as .docx")
             ) from exc
         # Only docxtpl's regex helpers (patch_xml, resolve_listing, fix_tables) are used; they
@@ -185,7 +186,8 @@ class CompiledDocx:
                 raise TemplateProblem.plain(tr(f"{member.name} 已损坏：{exc}",
                                                f"{member.name} is damaged: {exc}"),
                                             Location(self.name),
-                                            tr("用 Word 或 WPS 打开后另存一份", "re-save it")) from exc
+                                            tr("用 Word 或 WPS 打开后另存一份",
+                                               "re-save it")) from exc
 
     @property
     def templated_parts(self) -> tuple[str, ...]:

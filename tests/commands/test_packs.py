@@ -54,7 +54,8 @@ def test_pack_named_in_yaml_is_found_beside_the_project(tmp_path, example):
     write_tree(tmp_path, {"packs/我的县/pack.yaml": "name: 我的县\nextends: 师宗县\n"})
     for name in ("师宗县", "云南省"):
         (tmp_path / "packs" / name).symlink_to(PACKS / name)
-    text = (school / "school.yaml").read_text("utf-8").replace("school:\n", "pack: 我的县\nschool:\n", 1)
+    text = (school / "school.yaml").read_text("utf-8").replace("school:\n",
+                                                               "pack: 我的县\nschool:\n", 1)
     (school / "school.yaml").write_text(text, encoding="utf-8")
     out = built(school, tmp_path / "out", only=("letter",))
     assert "师宗县教育局致全县" in (out / "致家长的一封信/上扯_H01_黄德明.txt").read_text("utf-8")
@@ -95,7 +96,8 @@ def _split_tag_docx(path: Path) -> None:
 def test_templates_check_finds_split_tag_and_unknown_variable(runner, tmp_path):
     pack = write_tree(tmp_path / "县包", {
         "pack.yaml": "name: 测试县\n",
-        "templates/text/card.txt": "{{ household.head }}\n{{ household.poorr }}\n{{ bureau_name }}\n",
+        "templates/text/card.txt": "{{ household.head }}\n{{ household.poorr }}\n"
+                                   "{{ bureau_name }}\n",
     })
     (pack / "templates/docx").mkdir()
     _split_tag_docx(pack / "templates/docx/notice.docx")
@@ -141,7 +143,8 @@ def test_inherit_county_defaults_school_wins_and_lines_point_home(tmp_path):
     root = write_tree(tmp_path, {"县/county.yaml": county, "校/school.yaml": school})
     loaded = load_project(root / "校")
     s = loaded.project.school
-    assert s.county == "测试县" and s.signing_unit == "测试县教育局" and s.name == "测试县测试镇测试小学"
+    assert (s.county == "测试县" and s.signing_unit == "测试县教育局"
+            and s.name == "测试县测试镇测试小学")
     assert loaded.where("school", "county").file == "../县/county.yaml"
     assert loaded.where("school", "name").file == "school.yaml"
     out = built(root / "校", tmp_path / "out", only=("notice",))
@@ -215,7 +218,8 @@ def test_missing_variable_is_an_error_not_a_blank(tmp_path, minimal):
 def test_seal_from_pack_switches_to_the_seal_layout(tmp_path, minimal):
     from fupin_docs.gongwen.from_text import placeholder_seal
 
-    pack = write_tree(tmp_path / "印章包", {"pack.yaml": "name: 县\nboilerplate:\n  seal: 章.png\n"})
+    pack = write_tree(tmp_path / "印章包",
+                      {"pack.yaml": "name: 县\nboilerplate:\n  seal: 章.png\n"})
     seal = placeholder_seal().replace(b"IEND", b"IEND", 1)
     (pack / "章.png").write_bytes(seal)
     out = built(minimal, tmp_path / "out", str(pack), only=("report", "letter"))

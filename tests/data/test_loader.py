@@ -124,7 +124,8 @@ def test_dangling_teacher_reference_suggests_closest(tmp_path):
 
 def test_dangling_unit_and_household_references(tmp_path):
     text = (MINIMAL["school.yaml"].replace("households: [H02]", "households: [H09]")
-            .replace("    unit: 上村\n    children:\n      - {name: 王", "    unit: 下村\n    children:\n      - {name: 王"))
+            .replace("    unit: 上村\n    children:\n      - {name: 王",
+                     "    unit: 下村\n    children:\n      - {name: 王"))
     problems = problems_of(write_tree(tmp_path, {"school.yaml": text}))
     messages = sorted(p.message for p in problems)
     assert any("户编号 “H09” 不存在" in m for m in messages)

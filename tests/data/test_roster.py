@@ -22,7 +22,8 @@ from fupin_docs.i18n import set_lang
 
 TITLE = "扯乐完小建档立卡户学生花名册"
 HEADER = ["序号", "户编号（必填）", "户主 姓名", "身份证号", "联系电话", "所在村/连队", "家庭人口",
-          "致贫原因", "子女姓名", "性别", "出生日期", "身份证号", "学段", "年级", "班级", "是否寄宿",
+          "致贫原因", "子女姓名", "性别", "出生日期", "身份证号", "学段", "年级", "班级",
+          "是否寄宿",
           "是否留守", "备注"]
 # The same roster three ways. Row 4 continues 张三's household (merged cells in the xlsx, blank in
 # the CSV); row 8 repeats 张三's 户编号 in a second block; row 9 is a footer.
@@ -128,14 +129,16 @@ def write_xlsx(path: Path) -> Path:
 
 
 def test_xlsx_with_title_merged_cells_formulas_and_dates(tmp_path):
-    households, positions, problems = read_roster(write_xlsx(tmp_path / "花名册.xlsx"), "花名册.xlsx")
+    households, positions, problems = read_roster(write_xlsx(tmp_path / "花名册.xlsx"),
+                                                  "花名册.xlsx")
     assert households == EXPECTED
     assert [(p.severity, p.where.line, p.where.column, p.where.header) for p in problems] == [
         ("warning", 2, "R", "备注")]
     assert is_chinese(problems[0].message)
     assert positions[(0, "children", 1, "birth_date")] == Location(
         "花名册.xlsx", 4, "K", header="出生日期")
-    assert positions[(0, "children", 1, "birth_date")].describe() == "花名册.xlsx 第4行第K列“出生日期”"
+    assert positions[(0, "children", 1, "birth_date")].describe() \
+        == "花名册.xlsx 第4行第K列“出生日期”"
     assert positions[(0, "head")] == Location("花名册.xlsx", 3, "C", header="户主姓名")
     assert positions[(0,)] == Location("花名册.xlsx", 3, "B", header="户编号（必填）")
     assert positions[(0, "children", 2)] == Location("花名册.xlsx", 8, "I", header="子女姓名")
@@ -209,7 +212,8 @@ def test_same_id_in_two_blocks_with_different_heads(tmp_path):
         SHORT, ["H01", "张三", "上扯", "张小明", "男", "", "小学", "3"],
         ["H02", "王五", "上扯", "王小二", "男", "", "小学", "3"],
         ["H01", "李四", "上扯", "李小花", "女", "", "小学", "2"]])
-    assert [(e.where.line, e.where.column, e.where.header) for e in errors] == [(4, "B", "户主姓名")]
+    assert [(e.where.line, e.where.column, e.where.header) for e in errors] \
+        == [(4, "B", "户主姓名")]
     assert errors[0].also.line == 2
     assert "张三" in errors[0].message and "李四" in errors[0].message
 
@@ -226,7 +230,8 @@ def test_bad_date_and_grade_reported_together(tmp_path):
 
 def test_unknown_column_is_a_warning(tmp_path):
     _, _, problems = read_roster(write_csv(tmp_path / "r.csv", [
-        SHORT + ["家长签字"], ["H01", "张三", "上扯", "张小明", "男", "", "小学", "3", "x"]]), "r.csv")
+        SHORT + ["家长签字"], ["H01", "张三", "上扯", "张小明", "男", "", "小学", "3", "x"]]),
+                                 "r.csv")
     assert [(p.severity, p.where.line, p.where.column, p.where.header) for p in problems] == [
         ("warning", 1, "I", "家长签字")]
 
@@ -257,7 +262,8 @@ def test_unreadable_files(tmp_path, name, data, words):
 def test_empty_sheet(tmp_path):
     openpyxl.Workbook().save(tmp_path / "空.xlsx")
     _, _, problems = read_roster(tmp_path / "空.xlsx", "空.xlsx")
-    assert [(p.where.file, p.message) for p in problems] == [("空.xlsx", "表格是空的，没有任何内容")]
+    assert [(p.where.file, p.message) for p in problems] \
+        == [("空.xlsx", "表格是空的，没有任何内容")]
     (tmp_path / "空.csv").write_bytes(b"\xef\xbb\xbf,,\r\n\r\n")
     _, _, problems = read_roster(tmp_path / "空.csv", "空.csv")
     assert "表格是空的" in problems[0].message
@@ -280,14 +286,16 @@ def test_id_number_stored_as_a_number(tmp_path):
         ["H01", "张三", "上扯", "张小明", "男", 5.30323201003051e17, "小学", 1.38123456e10]])
     assert [(p.where.line, p.where.column, p.where.header) for p in problems] == [
         (2, "F", "身份证号")]
-    assert problems[0].message == "身份证号被 Excel 存成了数字，末几位已丢失，请把该列设为文本后重新输入"
+    assert problems[0].message == ("身份证号被 Excel 存成了数字，末几位已丢失，"
+                                   "请把该列设为文本后重新输入")
     assert households[0]["phone"] == "13812345600"
 
 
 def test_formula_without_a_computed_value(tmp_path):
     def edit(ws):
         ws["H2"] = "=1+2"
-    _, problems = xlsx_problems(tmp_path, [SHORT, ["H01", "张三", "上扯", "张小明", "男", None, "小学"]],
+    _, problems = xlsx_problems(tmp_path,
+                                [SHORT, ["H01", "张三", "上扯", "张小明", "男", None, "小学"]],
                                 edit)
     assert [(p.where.line, p.where.column, p.where.header) for p in problems] == [(2, "H", "年级")]
     assert problems[0].message == "公式没有计算结果，请在 Excel 中打开并保存后再试"
@@ -296,7 +304,8 @@ def test_formula_without_a_computed_value(tmp_path):
 def test_formatted_problem(tmp_path):
     _, errors = problems_of(tmp_path, [
         SHORT, ["H01", "张三", "上扯", "张小明", "男", "2010-02-30", "小学", "3"]])
-    assert errors[0].format() == ("错误：花名册.csv 第2行第F列“出生日期”：日期不存在：“2010-02-30”\n"
+    assert errors[0].format() == ("错误：花名册.csv 第2行第F列“出生日期”："
+                                  "日期不存在：“2010-02-30”\n"
                                   "  怎么改：请核对年、月、日（如 2月没有30日）")
 
 

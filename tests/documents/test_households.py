@@ -304,7 +304,8 @@ def check_notice_docx(b: Built, h: Household) -> None:
     for c in h.children:
         items = expected_items(b.items, c)
         # the code's own computation agrees with the independent one
-        assert [(e.item.name, e.yearly, e.counted) for e in entitlements.child_entitlements(table, c)] \
+        assert [(e.item.name, e.yearly, e.counted)
+                for e in entitlements.child_entitlements(table, c)] \
             == [(e.name, e.yearly, e.counted) for e in items]
         want += [(c.name, stage_text(c), e.name, amount_or_text(e.cell)) for e in items] or \
             [(c.name, stage_text(c), "暂无适用项目", "")]

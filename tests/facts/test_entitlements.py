@@ -63,7 +63,8 @@ SAMPLE = table(
          when={"boarding": True}, note="寄宿的学生"),
     item(id="disabled", name="残疾学生补助", stage=["小学", "初中"], amount=50, per="月",
          months=10, when={"disability": "是"}),
-    item(id="low", name="低年级营养餐", stage="小学", grades=[1, 2, 3], amount="0.04万元", per="学期"),
+    item(id="low", name="低年级营养餐", stage="小学", grades=[1, 2, 3], amount="0.04万元",
+         per="学期"),
     item(id="senior", name="普通高中国家助学金", stage="普通高中", amount=2000),
     item(id="loan", name="生源地信用助学贷款", stage="高校", amount=8000, kind="贷款"),
     item(id="fresh", name="新生路费", stage="高校", amount=1000, per="一次性"),
@@ -179,7 +180,8 @@ def test_default_table_loads():
     assert t.item("boarding_primary").amount == Decimal(1000)
     assert t.item("boarding_junior").amount == Decimal(1250)
     assert t.item("student_loan").kind == "贷款"
-    assert {s.value for i in t.items for s in i.stage} == {"学前", "小学", "初中", "高中", "中职", "高校"}
+    assert {s.value for i in t.items for s in i.stage} \
+        == {"学前", "小学", "初中", "高中", "中职", "高校"}
     # a boarding pupil: 两免 plus the boarding allowance
     got = child_entitlements(t, child(grade=3, boarding=True))
     assert [e.item.id for e in got] == ["free_tuition", "free_textbooks", "boarding_primary"]
@@ -233,7 +235,8 @@ def test_misspelt_key_suggests_the_right_one(tmp_path):
     assert problem.message == "未知字段 “amout”"
     assert problem.hint == "是不是想写 “amount”？"
     text = problem.format()
-    assert text.startswith("错误：政策表.yaml 第7行第7列（policies.items[0].amout）：未知字段 “amout”")
+    assert text.startswith("错误：政策表.yaml 第7行第7列（policies.items[0].amout）："
+                           "未知字段 “amout”")
     assert "    7 |       amout: 100" in text
 
 
@@ -293,7 +296,8 @@ def test_english_messages(tmp_path):
 
 def test_validate_as_with_prefix(tmp_path):
     path = tmp_path / "t.yaml"
-    path.write_text(HEAD.lstrip("\n") + "    - {id: a, name: 甲, stage: 小学, amount: x}\n", "utf-8")
+    path.write_text(HEAD.lstrip("\n") + "    - {id: a, name: 甲, stage: 小学, amount: x}\n",
+                    "utf-8")
     loaded = load_file(path, "t.yaml")
     model, problems = validate_as(PolicyTable, loaded.data["policies"], loaded.positions,
                                   ("policies",))

@@ -37,7 +37,8 @@ def build(path: Path) -> Path:
     doc = gongwen.new_document()
     gongwen.add_title(doc, "关于做好2024年秋季学期\n教育扶贫资助工作的通知")
     gongwen.add_plain(doc, "尊敬的家长：")
-    gongwen.add_body(doc, "为落实教育扶贫政策，确保每一名建档立卡学生都能享受资助，现将有关事项通知如下。")
+    gongwen.add_body(doc, "为落实教育扶贫政策，确保每一名建档立卡学生都能享受资助，"
+                          "现将有关事项通知如下。")
     gongwen.add_heading(doc, "一、资助对象", 1)
     gongwen.add_body(doc, "本校在籍在读的建档立卡贫困家庭学生。")
     gongwen.add_heading(doc, "（一）义务教育阶段", 2)
@@ -47,7 +48,8 @@ def build(path: Path) -> Path:
     gongwen.add_body(doc, "每学期开学后两周内。")
     gongwen.add_heading(doc, "二、责任分工", 1)
     gongwen.add_table(doc, ["序号", "责任人", "职责"],
-                      [["1", "张老师", "核对名单，2024年9月5日前上报"], ["2", "李老师", "发放资助"]],
+                      [["1", "张老师", "核对名单，2024年9月5日前上报"],
+                       ["2", "李老师", "发放资助"]],
                       widths_mm=[20, 40, 96])
     gongwen.add_body(doc, "特此通知。")
     gongwen.add_signature(doc, UNIT, DATE)
@@ -172,7 +174,8 @@ def test_signature_indents(unit: str, date: str, seal: bool, expected: tuple[int
     assert measures.signature_indents(unit, date, seal=seal) == expected
 
 
-@pytest.mark.parametrize("unit", ["扯", "扯乐完小", "扯乐县教育局", "某某县教育局扶贫工作领导小组办公室"])
+@pytest.mark.parametrize("unit", ["扯", "扯乐完小", "扯乐县教育局",
+                                  "某某县教育局扶贫工作领导小组办公室"])
 @pytest.mark.parametrize("date", ["2018年7月", "2024年1月5日", "2024年12月25日"])
 def test_signature_date_starts_two_zi_right(unit: str, date: str) -> None:
     r_unit, r_date = (v / 320 for v in measures.signature_indents(unit, date))
@@ -195,7 +198,8 @@ def test_jinja_signature_placeholders_render(tmp_path: Path) -> None:
 
     unit, date = "某某县教育局扶贫工作领导小组办公室", "2024年1月5日"
     tpl = DocxTemplate(str(template))
-    tpl.render({"title": "关于资助工作的通知", "body": "特此通知。", "school": {"signing_unit": unit},
+    tpl.render({"title": "关于资助工作的通知", "body": "特此通知。",
+                "school": {"signing_unit": unit},
                 "signing_date": date, "signature": measures.signature_context(unit, date)})
     rendered = tmp_path / "rendered.docx"
     tpl.save(rendered)

@@ -41,8 +41,9 @@ def test_tuan91_report_holds_its_figures(tmp_path):
     out = tmp_path / "out"
     build(EXAMPLES / "九十一团学校", BuildOptions(out_dir=out, only=("report",)))
     text = docx_text(out / "汇报材料/汇报材料.docx")
-    for figure in ["共45名教师", "82户建档立卡贫困户", "在校生368人", "寄宿生105人", "建档立卡户学生105人",
-                   "涉及82户家庭", "十四个教学班", "10余万元", "150万元改造学校食堂", "145万元", "200万元",
+    for figure in ["共45名教师", "82户建档立卡贫困户", "在校生368人", "寄宿生105人",
+                   "建档立卡户学生105人", "涉及82户家庭", "十四个教学班", "10余万元",
+                   "150万元改造学校食堂", "145万元", "200万元",
                    "合计495万元", "杨吉斌结对", "四、领导有方"]:
         assert figure in text, figure
 
@@ -125,4 +126,5 @@ def test_rebuild_is_byte_identical(tmp_path, minimal):
 def test_project_template_overrides_builtin(tmp_path, minimal):
     write_tree(minimal, {"templates/text/report.txt": "{{ school.name }}：自定义\n"})
     build(minimal, BuildOptions(out_dir=tmp_path / "out", only=("report",)))
-    assert (tmp_path / "out/汇报材料/汇报材料.txt").read_text("utf-8") == "测试县测试镇测试小学：自定义\n"
+    assert (tmp_path / "out/汇报材料/汇报材料.txt").read_text("utf-8") \
+        == "测试县测试镇测试小学：自定义\n"

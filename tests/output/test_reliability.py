@@ -200,7 +200,8 @@ def write_big_project(folder: Path) -> Path:
     The children's lists are written six times and then referred to by alias, which keeps
     PyYAML's parsing (pure Python, some 70 µs a node) to a few seconds.
     """
-    lines = ["school:", "  name: 测试县测试镇中心学校", "  short_name: 中心学校", "  county: 测试县",
+    lines = ["school:", "  name: 测试县测试镇中心学校", "  short_name: 中心学校",
+             "  county: 测试县",
              "  report_date: 2018-07", "units:"]
     lines += [f"  - {{id: V{v:03d}, name: 村{v:03d}}}" for v in range(VILLAGES)]
     lines.append("households:")

@@ -229,7 +229,8 @@ def test_undefined_in_header_names_the_header(tmp_path, env):
     compiled = CompiledDocx(_notice(tmp_path / "t.docx"), env)
     context = _context()
     del context["village"]
-    with pytest.raises(TemplateProblem, match="(?s)t.docx（页眉 header1）第1段.*village.*政策告知单"):
+    with pytest.raises(TemplateProblem,
+                       match="(?s)t.docx（页眉 header1）第1段.*village.*政策告知单"):
         compiled.render(context)
 
 
