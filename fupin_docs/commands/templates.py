@@ -14,7 +14,7 @@ import jinja2
 from jinja2 import meta, nodes
 
 from fupin_docs.data.resources import TemplateSet, builtin_dir
-from fupin_docs.documents.registry import Document, Scope, kinds
+from fupin_docs.documents.registry import SEAL_SUFFIX, Document, Scope, kinds
 from fupin_docs.errors import FupinError, Location, Problem, ProblemError
 from fupin_docs.i18n import tr
 from fupin_docs.render.docx import CompiledDocx
@@ -41,7 +41,7 @@ def kind_of(name: str) -> Document | None:
     """Return the kind that renders template `name` (``docx/notice.docx``), if any."""
     stem = Path(name).stem
     for kind in kinds():
-        if kind.template and stem in (kind.template, kind.template + "-seal"):
+        if kind.template and stem in (kind.template, kind.template + SEAL_SUFFIX):
             return kind
     return None
 
@@ -151,7 +151,6 @@ def word_templates(text_dir: Path, *, builtin: bool) -> dict[str, bytes]:
     """Return the Word templates (file name → bytes) that the text templates in `text_dir` stand
     for: every kind's generated from its text template (with the seal layout for a 公文), and,
     for the built-ins, the form templates each kind builds itself."""
-    from fupin_docs.documents.registry import SEAL_SUFFIX
     from fupin_docs.gongwen.from_text import docx_bytes, from_text
 
     out: dict[str, bytes] = {}

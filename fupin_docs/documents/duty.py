@@ -2,19 +2,28 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypedDict
 
 from fupin_docs.data.model import Household
-from fupin_docs.documents.common import base_context, teacher_data
+from fupin_docs.documents.common import TeacherData, base_context, teacher_data
 from fupin_docs.documents.registry import Audience, Document, Paper, Scope, register
 from fupin_docs.facts.facts import Facts
+
+
+class DutyRow(TypedDict):
+    """One paired teacher: whom they are paired with, the households and pupils by name."""
+
+    teacher: TeacherData
+    target: str
+    households: list[str]
+    students: list[str]
 
 
 def duty_context(facts: Facts, household: Household | None = None) -> dict[str, Any]:
     """Return the context of the responsibility table (责任一览表): one row per paired teacher."""
     stats = facts.stats
     ctx: dict[str, Any] = dict(base_context(facts))
-    rows = []
+    rows: list[DutyRow] = []
     for tp in stats.pairings:
         if tp.units:
             target = "联挂" + "、".join(u.name for u in tp.units)

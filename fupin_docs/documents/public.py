@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypedDict
 
 from fupin_docs.data.model import Household
 from fupin_docs.documents.common import base_context
@@ -17,12 +17,24 @@ COLUMNS = [("序号", 6), ("所在村/连队", 12), ("户主", 10), ("学生", 1
            ("身份证号", 21), ("资助项目", 40), ("每学年金额（元）", 16)]
 
 
+class PublicRow(TypedDict):
+    """One child on the public list."""
+
+    unit: str
+    head: str
+    name: str
+    stage_text: str
+    id_masked: str
+    items: str
+    amount: Decimal
+
+
 def public_context(facts: Facts, household: Household | None = None) -> dict[str, Any]:
     """Return the public list: one row per child, ID masked, in the order households are written."""
     ctx: dict[str, Any] = dict(base_context(facts))
     ctx["policy"] = {"name": facts.policy.name, "year": facts.policy.year}
     units = {u.id: u.name for u in facts.project.units}
-    rows = []
+    rows: list[PublicRow] = []
     total = Decimal(0)
     for household in facts.project.households:
         aid = facts.household_aid(household)

@@ -129,6 +129,12 @@ def register(kind: Document) -> Document:
         raise ValueError(f"kind {kind.key} writes xlsx but has no workbook builder")
     if kind.template is None and set(kind.formats) & {"docx", "txt"}:
         raise ValueError(f"kind {kind.key} writes docx/txt but names no template")
+    for other in _KINDS.values():
+        # kinds sharing template data share its masking, so they must share their readers
+        if (other.key != kind.key and kind.context is not None
+                and other.context is kind.context and other.audience is not kind.audience):
+            raise ValueError(f"kinds {other.key} and {kind.key} share their template data but "
+                             f"not their audience ({other.audience.value}, {kind.audience.value})")
     _KINDS[kind.key] = kind
     return kind
 

@@ -54,6 +54,7 @@ def word_template(templates: TemplateSet, kind: Document, env: Any, seal: bytes 
                   ) -> CompiledDocx:
     """Return the compiled Word template of `kind`; with a seal, its seal layout with it in."""
     path = templates.resolve(kind.docx_name(seal=seal is not None))
+    log.info("%s：Word 模板 %s", kind.label, path)
     compiled = CompiledDocx(path, env, path.name)
     if seal is not None and kind.gongwen:
         compiled.replace_media(SEAL_MEDIA, seal)

@@ -148,3 +148,20 @@ def test_build_and_batch_name_no_kind():
         assert not named, f"{rel} names kinds {named}: they belong in the registry"
     cli = (ROOT / "fupin_docs" / "cli.py").read_text("utf-8")
     assert not re.search(r"""if .*["'](report|letter|notice|card|duty|public|ledger)["']""", cli)
+
+
+def test_kinds_sharing_template_data_must_share_their_audience():
+    from fupin_docs.documents.household import household_context
+
+    with pytest.raises(ValueError, match="share their template data"):
+        register(Document(key="poster", label="张贴", template="poster", scope=Scope.household,
+                          audience=Audience.public, context=household_context))
+    assert "poster" not in [k.key for k in kinds()]
+
+
+def test_verbose_build_logs_its_steps(runner, minimal, tmp_path):
+    result = runner.invoke(main, ["-v", "build", str(minimal), "-o", str(tmp_path / "out")])
+    assert result.exit_code == 0, result.output
+    for step in ("读取资料：school.yaml（2 户）", "资助政策表：builtin", "模板查找顺序：",
+                 "汇报材料：Word 模板", "每户文件：2 户", "用时"):
+        assert step in result.output, step
