@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import re
+import unicodedata
 from collections.abc import Callable, Iterable
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
@@ -273,6 +274,76 @@ def letter(i: int) -> str:
     return chr(ord("A") + i - 1)
 
 
+def text_width(text: str) -> float:
+    """Return the width of `text` in 字: CJK and full-width characters 1, others (digits) ½."""
+    return sum(1.0 if unicodedata.east_asian_width(ch) in "WFA" else 0.5 for ch in text
+               if ch != "\u2060")
+
+
+def cn_count(n: int) -> str:
+    """Return a count before a measure word: 2 → 两 (两个教学班), otherwise as cn_number."""
+    return "两" if _check_count(n, tr("数字", "number")) == 2 else cn_number(n)
+
+
+# ---------------------------------------------------------------- text on paper
+
+
+class Keep(str):
+    """Text that must stay on one line on paper: a name, a phone number, an ID, a grade."""
+
+    __slots__ = ()
+
+
+def keep(value: object) -> Keep:
+    """Return `value` as text that Word may not break across lines."""
+    return value if isinstance(value, Keep) else Keep("" if value is None else str(value))
+
+
+class Bare(str):
+    """Text printed exactly as it is: in a table column sized to hold it, nothing can break it,
+    and Word's search finds it as typed."""
+
+    __slots__ = ()
+
+
+def bare(value: object) -> Bare:
+    """Return `value` as text printed without line-break protection (see Bare)."""
+    return Bare("" if value is None else str(value))
+
+
+#: where a title may break: after the unit that issues it, before what it is about
+_TITLE_AFTER = ("学校", "小学", "中学", "完小", "县", "镇", "乡", "团", "师", "局", "村")
+_TITLE_BEFORE = ("教育", "关于", "工作", "典型", "汇报", "致")
+
+
+def title_lines(text: str, width: float = 20) -> str:
+    """Return a title broken into balanced lines of at most `width` 字 (GB/T 9704 §7.3.1).
+
+    2号 characters fill 20 to a 156 mm line: a longer title is broken where the words allow,
+    with lines as even as possible (梯形), never leaving one character alone.
+    """
+    text = str(text).strip()
+    if "\n" in text or text_width(text) <= width:
+        return text
+    lines = -(-text_width(text) // width)  # how many lines it needs
+    out: list[str] = []
+    rest = text
+    while lines > 1 and text_width(rest) > width:
+        target = text_width(rest) / lines
+        best, score = 1, float("inf")
+        for cut in range(2, len(rest) - 1):
+            head, tail = rest[:cut], rest[cut:]
+            if text_width(head) > width:
+                break
+            natural = head.endswith(_TITLE_AFTER) or tail.startswith(_TITLE_BEFORE)
+            cost = abs(text_width(head) - target) + (0 if natural else 2.5)
+            if cost < score:
+                best, score = cut, cost
+        out.append(rest[:best])
+        rest, lines = rest[best:], lines - 1
+    return "\n".join(out + [rest])
+
+
 def join_cn(items: Iterable[object], sep: str = "、") -> str:
     """Return the items joined with 、 (or `sep`); None and empty items are skipped."""
     if isinstance(items, str):
@@ -284,7 +355,8 @@ FILTERS: dict[str, Callable[..., str]] = {
     "rmb_upper": rmb_upper, "yuan": yuan, "money": money, "wanyuan": wanyuan, "wan": wan,
     "cn_number": cn_number, "cn_ordinal": cn_ordinal, "cn_date": cn_date, "ym": ym, "ymd": ymd,
     "mask_id": mask_id, "mask_phone": mask_phone, "grade_name": grade_name, "letter": letter,
-    "join_cn": join_cn,
+    "join_cn": join_cn, "cn_count": cn_count, "keep": keep, "bare": bare,
+    "title_lines": title_lines,
 }
 
 

@@ -177,3 +177,14 @@ def merge(template: object, contexts: object, per_page: int = 1) -> bytes:
     for context in contexts:  # type: ignore[attr-defined]
         writer.add(context)
     return writer.finish()
+
+
+# ---------------------------------------------------------------- Word files read back
+
+#: U+2060, which Word templates put inside names and numbers so that no line breaks there
+WORD_JOINER = "\u2060"
+
+
+def plain(text: str) -> str:
+    """Return text read from a .docx without the word joiners that keep tokens whole."""
+    return text.replace(WORD_JOINER, "")

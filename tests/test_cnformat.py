@@ -315,7 +315,8 @@ def test_mask_phone(value: object, expected: str) -> None:
 def test_filters_table_and_register() -> None:
     assert set(cf.FILTERS) == {
         "rmb_upper", "yuan", "money", "wanyuan", "wan", "cn_number", "cn_ordinal", "cn_date",
-        "ym", "ymd", "mask_id", "mask_phone", "grade_name", "letter", "join_cn"}
+        "ym", "ymd", "mask_id", "mask_phone", "grade_name", "letter", "join_cn", "cn_count",
+        "keep", "bare", "title_lines"}
     env = jinja2.Environment(autoescape=False)
     cf.register(env)
     template = env.from_string(

@@ -264,6 +264,15 @@ class Narrative(Strict):
                                      description="改写各部分标题，如 closing: 领导有方，团结务实")
 
 
+class PublicNotice(Strict):
+    """公示：资助名单张贴公示的日期和监督电话。"""
+
+    start: Date | None = Field(None, description="公示开始日期；不写则为成文日期")
+    days: int = Field(7, ge=1, le=60, description="公示天数，默认 7 天")
+    phone: str | None = Field(None, description="监督电话；不写则用学校电话")
+    bureau_phone: str | None = Field(None, description="上级教育部门的监督电话，可不填")
+
+
 class Project(Strict):
     """一个学校的全部资料（可分写在同一文件夹的多个 YAML 文件中）。"""
 
@@ -285,5 +294,7 @@ class Project(Strict):
                               description="花名册文件（.xlsx 或 .csv），"
                                           "其中的户和子女并入 households")
     pair_limit: int = Field(10, ge=1, description="一名教师结对户数的上限，超出时 check 提醒")
+    public_notice: PublicNotice = Field(default_factory=PublicNotice,
+                                        description="公示名单的公示期和监督电话")
     ledger_full_ids: YesNo = Field(False, description="资助台账（内部留档）中显示完整身份证号；"
                                                      "其他文件一律打码")

@@ -6,7 +6,7 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any, TypedDict
 
-from fupin_docs.cnformat import ym, ymd
+from fupin_docs.cnformat import keep, ym, ymd
 from fupin_docs.data.model import Teacher
 from fupin_docs.facts.facts import Facts
 
@@ -49,7 +49,7 @@ class BaseContext(TypedDict):
 
 def teacher_data(t: Teacher) -> TeacherData:
     """Return a teacher as template data."""
-    return {"id": t.id, "name": t.name, "phone": t.phone or "", "role": t.role or ""}
+    return {"id": t.id, "name": keep(t.name), "phone": keep(t.phone or ""), "role": t.role or ""}
 
 
 def base_context(facts: Facts) -> BaseContext:
@@ -107,6 +107,9 @@ def numbers(facts: Facts) -> dict[str, Any]:
         "unit_households": pick(f.unit_households, stats.unit_households),
         "unit_people": pick(f.unit_people, stats.unit_people),
         "paired_teachers": len(stats.pairings),
+        # the households the teachers are paired with, children here or not (责任一览表 too)
+        "paired_households": len({h.id for tp in stats.pairings for h in tp.households}),
+        "paired_students": len({s.id for tp in stats.pairings for s in tp.students}),
         "students_per_teacher_min": per_teacher[0] if per_teacher else 0,
         "students_per_teacher_max": per_teacher[-1] if per_teacher else 0,
         "left_behind": len(stats.left_behind),

@@ -9,7 +9,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any, TypedDict
 
-from fupin_docs.cnformat import yuan
+from fupin_docs.cnformat import keep
 from fupin_docs.data.model import Household
 from fupin_docs.documents.common import BaseContext, TeacherData, base_context, teacher_data
 from fupin_docs.documents.privacy import privacy_for
@@ -67,17 +67,6 @@ class HouseholdData(TypedDict):
     id_masked: str
 
 
-class RowData(TypedDict):
-    """One line of the notice's table: a child and one item (or none)."""
-
-    child: str
-    stage_text: str
-    name: str
-    standard: str
-    source: str
-    yearly_text: str
-
-
 class FutureData(TypedDict):
     """A later stage and the names of what it offers."""
 
@@ -91,9 +80,9 @@ class HouseholdContext(BaseContext):
     policy: dict[str, Any]
     household: HouseholdData
     children: list[ChildData]
-    rows: list[RowData]
     has_loans: bool
     yearly_total: Decimal
+    in_kind: list[str]
     future: list[FutureData]
     teacher: TeacherData | None
 
@@ -103,7 +92,7 @@ def entitlement_data(e: Entitlement) -> EntitlementData:
     item = e.item
     return {"id": item.id, "name": item.name, "kind": item.kind, "per": item.per,
             "amount": item.amount, "yearly": e.yearly, "counted": e.counted,
-            "waives": e.waived, "source": item.source or "", "standard": e.standard,
+            "waives": e.waived, "source": keep(item.source or ""), "standard": keep(e.standard),
             "conditions": conditions_text(item)}
 
 
@@ -119,46 +108,52 @@ def _entitlements(facts: Facts, aid_key: int, ents: tuple[Entitlement, ...]
 
 
 def household_context(facts: Facts, household: Household | None) -> HouseholdContext:
-    """Return everything the letter, notice and card of `household` need."""
+    """Return everything the letter, notice and card of `household` need.
+
+    The last one made is kept: kinds that build on it (the notice, the card) reuse it for
+    the household just rendered.
+    """
     assert household is not None
+    last = facts.shared.get("last_household")
+    if last is not None and last[0] is household:
+        return last[1]
+    ctx = _household_context(facts, household)
+    facts.shared["last_household"] = (household, ctx)
+    return ctx
+
+
+def _household_context(facts: Facts, household: Household) -> HouseholdContext:
+    """Return the household's template data (household_context, made afresh)."""
     aid = facts.household_aid(household)
     units: dict[str, str] = facts.shared.get("unit_names") or facts.shared.setdefault(
         "unit_names", {u.id: u.name for u in facts.project.units})
     children: list[ChildData] = []
     for i, (child, child_aid) in enumerate(zip(household.children, aid.children)):
         children.append({
-            "id": household.child_id(i), "name": child.name, "gender": child.gender,
-            "stage": child.stage.value, "grade": child.grade, "stage_text": child_aid.stage_text,
-            "class_name": child.class_name or "", "school": child.school or "",
+            "id": household.child_id(i), "name": keep(child.name), "gender": child.gender,
+            "stage": child.stage.value, "grade": child.grade,
+            "stage_text": keep(child_aid.stage_text),
+            "class_name": child.class_name or "", "school": keep(child.school or ""),
             "boarding": child.boarding, "id_masked": PRIVACY.id_number(child.id_number),
             "entitlements": _entitlements(facts, id(child_aid), child_aid.entitlements),
             "yearly_total": child_aid.yearly_total,
         })
-    rows: list[RowData] = [
-        {"child": c["name"], "stage_text": c["stage_text"], "name": e["name"],
-         "standard": e["standard"], "source": e["source"],
-         "yearly_text": (yuan(e["yearly"]) if e["counted"] and e["yearly"] else
-                         "可申请" if e["kind"] == "贷款" else "免" + e["waives"])}
-        for c in children for e in c["entitlements"]]
-    rows += [{"child": c["name"], "stage_text": c["stage_text"], "name": "暂无适用项目",
-              "standard": "", "source": "", "yearly_text": ""}
-             for c in children if not c["entitlements"]]
     teacher = facts.stats.household_teacher.get(household.id)
     base = base_context(facts)
     return {
         "school": base["school"], "numbers": base["numbers"], "pack": base["pack"],
         "policy": {"name": facts.policy.name, "year": facts.policy.year},
         "household": {
-            "id": household.id, "head": household.head, "unit": units[household.unit],
+            "id": household.id, "head": keep(household.head), "unit": keep(units[household.unit]),
             "address": household.address or "", "members": household.members,
             "cause": household.cause or "",
             "phone_masked": PRIVACY.phone(household.phone),
             "id_masked": PRIVACY.id_number(household.id_number),
         },
         "children": children,
-        "rows": rows,
-        "has_loans": any(r["yearly_text"] == "可申请" for r in rows),
+        "has_loans": aid.has_loans,
         "yearly_total": aid.yearly_total,
+        "in_kind": list(aid.in_kind),
         "future": [{"stage": stage, "names": list(names)} for stage, names in aid.future],
         "teacher": teacher_data(teacher) if teacher else None,
     }

@@ -17,6 +17,7 @@ from fupin_docs.i18n import tr
 
 if TYPE_CHECKING:
     from fupin_docs.data.model import Household
+    from fupin_docs.errors import Problem
     from fupin_docs.facts.facts import Facts
 
 
@@ -90,6 +91,8 @@ class Document:
     workbook: WorkbookBuilder | None = None
     #: builds the Word template (`make templates`); None: generated from the text template
     word_template: Callable[[], Any] | None = None
+    #: what `check` reports about this kind's paper (a card too full to fit, say)
+    checks: Callable[[Facts], Iterable[Problem]] | None = None
     #: a short description for `templates list` and the README
     summary: str = ""
 

@@ -143,6 +143,16 @@ class HouseholdAid:
     future: tuple[tuple[str, tuple[str, ...]], ...]
 
     @property
+    def in_kind(self) -> tuple[str, ...]:
+        """Return the names of what the children receive without money (fees waived, books),
+        each once."""
+        names: list[str] = []
+        for child in self.children:
+            names += [e.item.name for e in child.entitlements
+                      if e.counted and not e.yearly and e.item.name not in names]
+        return tuple(names)
+
+    @property
     def has_loans(self) -> bool:
         """Return True when a loan is among what the children may apply for."""
         return any(e.is_loan for c in self.children for e in c.entitlements)
@@ -177,9 +187,11 @@ class Aid:
             for stage, items in aid.future:
                 names = future.setdefault(stage, [])
                 names += [it.name for it in items if it.name not in names]
+        order = [s.value for step in _PATH for s in step]  # school order, whoever asked first
         return HouseholdAid(household, children,
                             sum((c.yearly_total for c in children), Decimal(0)),
-                            tuple((stage, tuple(names)) for stage, names in future.items()))
+                            tuple((stage, tuple(future[stage])) for stage in order
+                                  if stage in future))
 
 
 def household_total(table: PolicyTable, household: Household) -> Decimal:

@@ -4,8 +4,8 @@ The text template is the one source of wording: each of its lines becomes one Wo
 a line holding only a block tag becomes a docxtpl ``{%p … %}`` paragraph, and the paragraph's
 style follows the line's shape (``　　`` body, ``一、`` heading, …) or a marker comment at the
 start of the line (where it prints nothing and leaves the line's newline alone):
-``{#@title#}``, ``{#@center#}``, ``{#@flush#}``, ``{#@h1#}`` … ``{#@h3#}``, ``{#@sign-unit#}``,
-``{#@sign-date#}``.
+``{#@title#}``, ``{#@center#}``, ``{#@flush#}``, ``{#@closing#}`` (flush, and kept on one page
+with the signature), ``{#@h1#}`` … ``{#@h3#}``, ``{#@sign-unit#}``, ``{#@sign-date#}``.
 """
 
 from __future__ import annotations
@@ -109,6 +109,9 @@ def from_text(source: str, *, seal: bool = False) -> bytes:
         elif kind == "center":
             p = layout.add_plain(doc, text)
             p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        elif kind == "closing":
+            # 此致/敬礼: on one page with the 署名 and 成文日期 that follow
+            layout.keep_with_next(layout.add_plain(doc, text))
         elif kind == "flush":
             layout.add_plain(doc, text)
         elif kind in ("h1", "h2", "h3"):

@@ -98,6 +98,12 @@ def add_plain(doc: Document, text: str, style: str | None = None) -> Paragraph:
     return doc.add_paragraph(text, style=style or STYLE_FLUSH)
 
 
+def keep_with_next(p: Paragraph) -> Paragraph:
+    """Return `p`, set to stay on one page with the paragraph after it."""
+    set_child(p._p.get_or_add_pPr(), "w:keepNext", PPR_ORDER)
+    return p
+
+
 def add_signature(doc: Document, unit: str, date_text: str, seal_image: str | Path | None = None,
                   *, seal_width_mm: float = SEAL_WIDTH_MM) -> tuple[Paragraph, Paragraph]:
     """Return the (署名, 成文日期) paragraphs, laid out per §7.3.5.
@@ -117,8 +123,8 @@ def add_signature(doc: Document, unit: str, date_text: str, seal_image: str | Pa
     seal_top = 0.75 * line_pt - seal_pt / 2
     blanks = max(1, math.ceil(-seal_top / line_pt)) if seal else 1  # seal top ≤ 1 line below body
     for _ in range(blanks):
-        doc.add_paragraph()
-    sig = doc.add_paragraph(style=STYLE_SIGNATURE)
+        keep_with_next(doc.add_paragraph())
+    sig = keep_with_next(doc.add_paragraph(style=STYLE_SIGNATURE))
     if seal:
         run = sig.add_run()
         run.add_picture(str(seal_image), width=Mm(seal_width_mm))
@@ -171,4 +177,4 @@ def add_table(doc: Document, header: list[str], rows: list[list[str]],
 
 
 __all__ = ["new_document", "add_title", "add_heading", "add_body", "add_plain", "add_signature",
-           "add_table", "set_fonts"]
+           "add_table", "keep_with_next", "set_fonts"]

@@ -6,7 +6,9 @@ time) and the layout checker all read these.
 
 from __future__ import annotations
 
-import unicodedata
+from dataclasses import dataclass
+
+from fupin_docs.cnformat import text_width
 
 ZI = 320            # twips per 字: one 3号 (16 pt) character
 LINE = 579          # body line pitch in twips (28.95 pt): 22 lines fill the 225 mm 版心
@@ -16,11 +18,6 @@ SEAL_WIDTH_MM = 42.0
 
 _EMU_PER_TWIP = 635
 _EMU_PER_MM = 36000
-
-
-def text_width(text: str) -> float:
-    """Return the width of `text` in 字: CJK and full-width characters 1, others (digits) ½."""
-    return sum(1.0 if unicodedata.east_asian_width(ch) in "WFA" else 0.5 for ch in text)
 
 
 def signature_indents(unit: str, date_text: str, *, seal: bool = False) -> tuple[int, int]:
@@ -56,3 +53,52 @@ def signature_context(unit: str, date_text: str, *,
     return {"unit_indent": unit_indent, "date_indent": date_indent,
             "seal_unit_indent": seal_unit_indent,
             "seal_offset": seal_offset(date_text, seal_width_mm)}
+
+
+#: twips per point; 1 字 of a font of `pt` points is pt * 20 twips wide
+TWIPS_PER_PT = 20
+TWIPS_PER_MM = 1440 / 25.4
+#: a cell's left and right margins (Word's default 0.19 cm each) plus a little slack
+CELL_PADDING = 2 * 108 + 40
+
+
+@dataclass(frozen=True)
+class Column:
+    """What a table column will hold, for sizing it: its texts, whether they may wrap."""
+
+    texts: tuple[str, ...]
+    #: True: a text never breaks (a name, a grade, an amount); False: it may wrap
+    keep: bool = True
+    #: the font size of the column's cells, in points
+    pt: float = 10.5
+    #: the narrowest a wrapping column may get, in 字
+    min_chars: float = 4
+
+
+def fit_widths(columns: list[Column], total: int) -> list[int]:
+    """Return column widths in twips that add up to `total`, sized to what the columns hold.
+
+    Every column first gets the width of its widest text; when that does not fit, the
+    columns whose texts may wrap give way, down to their minimum, in proportion to what
+    they asked for. A column of unbreakable texts is never narrower than its widest text
+    unless even the minimums do not fit (then all are scaled down alike).
+    """
+    need, least = [], []
+    for col in columns:
+        widest = max((text_width(t) for t in col.texts), default=1.0)
+        want = widest * col.pt * TWIPS_PER_PT + CELL_PADDING
+        need.append(want)
+        least.append(want if col.keep else min(want, col.min_chars * col.pt * TWIPS_PER_PT
+                                              + CELL_PADDING))
+    if sum(need) <= total:
+        spare = total - sum(need)
+        widths = [n + spare * n / sum(need) for n in need]
+    elif sum(least) <= total:
+        give = sum(n - m for n, m in zip(need, least))
+        short = sum(need) - total
+        widths = [n - (n - m) * short / give for n, m in zip(need, least)]
+    else:
+        widths = [m * total / sum(least) for m in least]
+    out = [int(w) for w in widths]
+    out[-1] += total - sum(out)  # the rounding goes to the last column
+    return out

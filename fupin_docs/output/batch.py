@@ -80,29 +80,34 @@ class Renderer:
             self.kinds.append((kind, word, text))
 
     def run(self, job: UnitJob) -> list[tuple[str, str]]:
-        """Render and write every document of one unit; return (path, sha256) per file."""
+        """Render and write every document of one unit; return (path, sha256) per file.
+
+        Household by household, every kind in turn: kinds that share a context builder share
+        one context, and a builder may reuse what another just made for the same household.
+        """
         households = self.facts.project.households
-        # kinds that share a context builder (letter, notice, card) share one context
-        contexts: list[dict[Any, Mapping[str, Any]]] = [{} for _ in job.records]
+        merged = {kind.key: PrintFileWriter(word, kind.paper.records_per_page)
+                  for kind, word, _ in self.kinds if word is not None}
         written = []
-        for kind, word, text in self.kinds:
-            assert kind.context is not None
-            merged = PrintFileWriter(word, kind.paper.records_per_page) if word else None
-            for (stem, index), made in zip(job.records, contexts):
+        for stem, index in job.records:
+            made: dict[Any, Mapping[str, Any]] = {}
+            for kind, word, text in self.kinds:
+                assert kind.context is not None
                 ctx = made.get(kind.context)
                 if ctx is None:
                     ctx = made[kind.context] = kind.context(self.facts, households[index])
-                if word is not None and merged is not None:
+                if word is not None:
                     data, body = word.render_with_body(ctx)  # the body is reused in the print file
-                    merged.add(ctx, body)
+                    merged[kind.key].add(ctx, body)
                     rel = f"{kind.folder}/{stem}.docx"
                     written.append((rel, write_into(self.root, rel, data)))
                 if text is not None:
                     rel = f"{kind.folder}/{stem}.txt"
                     written.append((rel, write_into(self.root, rel, text.render(ctx))))
-            if merged is not None:
+        for kind, word, _ in self.kinds:
+            if word is not None:
                 rel = f"{kind.folder}/{MERGED}/{job.merged_name}.docx"
-                written.append((rel, write_into(self.root, rel, merged.finish())))
+                written.append((rel, write_into(self.root, rel, merged[kind.key].finish())))
         return written
 
 

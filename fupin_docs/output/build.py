@@ -54,9 +54,10 @@ class BuildResult:
     unchanged: bool = False
 
 
-def prepare(project_path: Path, pack: str | None = None, *, full_ids: bool = False
-            ) -> tuple[Facts, Resources, list[Problem]]:
-    """Return the facts of a project, its resources and every warning `check` reports."""
+def prepare(project_path: Path, pack: str | None = None, *, full_ids: bool = False,
+            kinds: list[Document] | None = None) -> tuple[Facts, Resources, list[Problem]]:
+    """Return the facts of a project, its resources and every warning `check` reports
+    (about the data, and about the paper of `kinds`, all kinds by default)."""
     started = time.perf_counter()
     loaded = load_project(project_path)
     log.info("读取资料：%s（%d 户），用时 %.2f 秒", ", ".join(p.name for p in loaded.inputs),
@@ -66,13 +67,18 @@ def prepare(project_path: Path, pack: str | None = None, *, full_ids: bool = Fal
              " → ".join(str(d) for d in res.templates.dirs))
     facts = Facts(loaded, res.policy, res.boilerplate,
                   full_ids=full_ids or loaded.project.ledger_full_ids)
-    return facts, res, loaded.warnings + check_project(facts)
+    warnings = loaded.warnings + check_project(facts)
+    for kind in kinds if kinds is not None else select():
+        if kind.checks is not None:
+            warnings += list(kind.checks(facts))
+    return facts, res, warnings
 
 
 def build(project_path: Path, options: BuildOptions) -> BuildResult:
     """Load, check and render a project; replace the output folder only when all succeeded."""
     kinds = select(options.only)  # a wrong --only is a usage error before anything is read
-    facts, res, warnings = prepare(project_path, options.pack, full_ids=options.full_ids)
+    facts, res, warnings = prepare(project_path, options.pack, full_ids=options.full_ids,
+                                   kinds=kinds)
     loaded = facts.loaded
     if options.strict and warnings:
         raise DataError([Problem(w.message, w.where, w.hint, "error", w.also) for w in warnings])

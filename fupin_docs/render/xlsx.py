@@ -1,4 +1,5 @@
-"""Workbooks with openpyxl: a styled header, bordered body, totals, and reproducible bytes."""
+"""Workbooks with openpyxl: a title, a styled header, bordered body, totals, print setup, and
+reproducible bytes."""
 
 from __future__ import annotations
 
@@ -20,6 +21,9 @@ _BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
 _HEAD_FILL = PatternFill("solid", fgColor="DDEBF7")
 HEAD_FONT = Font(name="黑体", bold=True)
 BODY_FONT = Font(name="宋体")
+TITLE_FONT = Font(name="黑体", bold=True, size=14)
+#: the row the column headers are on: a title sits above them
+HEADER_ROW = 2
 
 #: a sheet's columns: (header, width in characters)
 Columns = list[tuple[str, int]]
@@ -33,27 +37,46 @@ def build_date() -> dt.datetime:
     return dt.datetime(2018, 1, 1)
 
 
-def new_sheet(wb: Workbook, title: str, columns: Columns, *, first: bool = False) -> Any:
-    """Return a sheet named `title` with its header row written, sized and frozen."""
-    sheet: Any = wb.active if first else wb.create_sheet(title)
-    sheet.title = title
+def new_sheet(wb: Workbook, name: str, columns: Columns, title: str, footer: str, *,
+              first: bool = False) -> Any:
+    """Return a sheet named `name`: `title` above the header row, sized, frozen, and set up to
+    print landscape on A4, as wide as one page, header repeated, `footer` and page numbers."""
+    sheet: Any = wb.active if first else wb.create_sheet(name)
+    sheet.title = name
+    sheet.append([title])
+    sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(columns))
+    sheet.cell(1, 1).font = TITLE_FONT
+    sheet.cell(1, 1).alignment = Alignment(horizontal="center", vertical="center")
+    sheet.row_dimensions[1].height = 26
     sheet.append([name for name, _ in columns])
     for i, (_, width) in enumerate(columns, start=1):
         sheet.column_dimensions[get_column_letter(i)].width = width
-        cell = sheet.cell(1, i)
+        cell = sheet.cell(HEADER_ROW, i)
         cell.font, cell.fill, cell.border = HEAD_FONT, _HEAD_FILL, _BORDER
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-    sheet.freeze_panes = "A2"
+    sheet.freeze_panes = f"A{HEADER_ROW + 1}"
+    setup = sheet.page_setup
+    setup.orientation, setup.paperSize = "landscape", sheet.PAPERSIZE_A4
+    setup.fitToWidth, setup.fitToHeight = 1, 0  # one page wide, as many pages long as needed
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
+    sheet.print_options.horizontalCentered = True
+    sheet.page_margins.left = sheet.page_margins.right = 0.4
+    sheet.page_margins.top = sheet.page_margins.bottom = 0.6
+    sheet.oddHeader.center.text = title
+    sheet.oddFooter.left.text = footer
+    sheet.oddFooter.right.text = "第 &P 页 共 &N 页"
     return sheet
 
 
 def finish_body(sheet: Any, columns: int, money_col: int) -> None:
     """Style the body rows and switch the filter on over them."""
-    for row in sheet.iter_rows(min_row=2, max_row=sheet.max_row, max_col=columns):
+    for row in sheet.iter_rows(min_row=HEADER_ROW + 1, max_row=sheet.max_row, max_col=columns):
         for cell in row:
             cell.font, cell.border = BODY_FONT, _BORDER
         row[money_col - 1].number_format = MONEY
-    sheet.auto_filter.ref = f"A1:{get_column_letter(columns)}{max(sheet.max_row, 2)}"
+    last = max(sheet.max_row, HEADER_ROW + 1)
+    sheet.auto_filter.ref = f"A{HEADER_ROW}:{get_column_letter(columns)}{last}"
 
 
 def add_total(sheet: Any, row: list[Any], money_col: int, *, bold: bool = True) -> None:

@@ -18,7 +18,7 @@ from lxml import etree
 
 from fupin_docs.cli import main
 from fupin_docs.data.project import load_project
-from tests.helpers import MINIMAL, tree_snapshot, write_tree
+from tests.helpers import MINIMAL, plain, tree_snapshot, write_tree
 
 Y = MINIMAL["school.yaml"]  # 26 lines; line numbers below refer to it
 ONLY = "report,notice"
@@ -139,7 +139,7 @@ def docx_text(path: Path) -> str:
         for name in z.namelist():
             if name.endswith(".xml") or name.endswith(".rels"):
                 etree.fromstring(z.read(name))
-    return "\n".join(p.text for p in docx.Document(str(path)).paragraphs)
+    return plain("\n".join(p.text for p in docx.Document(str(path)).paragraphs))
 
 
 def name_intact(head: str) -> Callable[[Path, Path], None]:

@@ -32,7 +32,7 @@ from fupin_docs.data.resources import builtin_dir
 from fupin_docs.errors import FupinError
 from fupin_docs.facts import entitlements
 from fupin_docs.output.build import BuildOptions, build
-from tests.helpers import EXAMPLES, tree_snapshot
+from tests.helpers import EXAMPLES, plain, tree_snapshot
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 FOLDERS = {"letter": "致家长的一封信", "notice": "政策告知单", "card": "联系卡"}
@@ -71,10 +71,11 @@ class Expected:
 
     @property
     def cell(self) -> str:
-        """Return the notice's 每学年 cell as the family should read it."""
+        """Return the notice's 每学年 cell as the family should read it (a waiver's worth is
+        in its 标准 cell: 免学杂费)."""
         if self.kind == "贷款":
             return "可申请"
-        return f"{self.yearly}元" if self.yearly else "免" + self.waives
+        return f"{self.yearly}元" if self.yearly else "—"
 
 
 def policy_items(path: Path) -> list[dict]:
@@ -141,16 +142,16 @@ def yuan_value(text: str) -> Decimal:
 def docx_lines(path: Path | Any) -> list[str]:
     """Return a Word file's paragraph texts, then its table rows (cells joined by " | ")."""
     d = docx.Document(str(path)) if isinstance(path, Path) else path
-    lines = [p.text for p in d.paragraphs]
+    lines = [plain(p.text) for p in d.paragraphs]
     for t in d.tables:
-        lines += [" | ".join(c.text for c in row.cells) for row in t.rows]
+        lines += [" | ".join(plain(c.text) for c in row.cells) for row in t.rows]
     return lines
 
 
 def body_paragraphs(path: Path) -> list[str]:
     """Return every paragraph's text in document order, table cells included (lxml)."""
     root = etree.fromstring(zipfile.ZipFile(path).read("word/document.xml"))
-    return ["".join(t.text or "" for t in p.iter(f"{W}t")) for p in root.iter(f"{W}p")]
+    return [plain("".join(t.text or "" for t in p.iter(f"{W}t"))) for p in root.iter(f"{W}p")]
 
 
 def document_root(path: Path) -> etree._Element:
@@ -190,9 +191,9 @@ def page_breaks(root: etree._Element) -> int:
 def notice_rows(path: Path | Any) -> list[list[str]]:
     """Return the entitlement table of a notice: [子女, 学段年级, 项目, 标准, 每学年, 依据] rows."""
     tables = (docx.Document(str(path)) if isinstance(path, Path) else path).tables
-    header = [c.text for c in tables[1].rows[0].cells]
+    header = [plain(c.text) for c in tables[1].rows[0].cells]
     assert header == ["子女", "学段年级", "资助项目", "标准", "每学年", "依据"]
-    return [[c.text for c in row.cells] for row in tables[1].rows[1:]]
+    return [[plain(c.text) for c in row.cells] for row in tables[1].rows[1:]]
 
 
 def stem(unit: str, household: Household) -> str:
@@ -297,8 +298,8 @@ def check_notice_docx(b: Built, h: Household) -> None:
     path = b.path("notice", h, "docx")
     document = docx.Document(str(path))
     head = document.tables[0]
-    assert head.rows[0].cells[1].text == h.head and head.rows[1].cells[1].text == h.id
-    assert head.rows[0].cells[3].text == b.unit(h)
+    assert plain(head.rows[0].cells[1].text) == h.head and head.rows[0].cells[3].text == h.id
+    assert plain(head.rows[1].cells[1].text) == b.unit(h)
     table = b.table
     want: list[tuple] = []
     for c in h.children:
@@ -315,8 +316,11 @@ def check_notice_docx(b: Built, h: Household) -> None:
     assert total == entitlements.household_total(table, h)
     text = "\n".join(docx_lines(document))
     m = re.search(r"本户每学年合计：([\d.]+元)（大写：([^）]+)）", text)
-    assert m, path.name
-    assert yuan_value(m[1]) == total and m[2] == rmb_upper(total)
+    if total:
+        assert m, path.name
+        assert yuan_value(m[1]) == total and m[2] == rmb_upper(total)
+    else:  # nothing paid: what it receives in kind, and no "0元" anywhere, receipt included
+        assert not m and "无现金补助" in text and "0元" not in text, path.name
     if h.id in b.teachers:
         name, phone = b.teachers[h.id]
         assert f"结对教师：{name}（{phone}）" in text
@@ -328,13 +332,15 @@ def check_notice_docx(b: Built, h: Household) -> None:
 def check_notice_txt(b: Built, h: Household) -> None:
     """Assert one notice .txt states the same, child by child."""
     text = b.path("notice", h, "txt").read_text("utf-8")
-    assert f"户主：{h.head}　　所在" in text and f"户编号：{h.id}" in text
-    rest = text
-    for i, c in enumerate(h.children, start=1):
-        start = rest.index(f"{i}. {c.name}（{c.gender}，{stage_text(c)}")
-        section, rest = rest[start:].split("　　小计：", 1)
+    assert f"户主：{h.head}　　户编号：{h.id}　　所在" in text
+    starts = [text.index(f"{i}. {c.name}（{c.gender}，{stage_text(c)}")
+              for i, c in enumerate(h.children, start=1)]
+    ends = starts[1:] + [text.index("\n二、将来各学段")]
+    for c, start, end in zip(h.children, starts, ends, strict=True):
+        section = text[start:end]
         items = expected_items(b.items, c)
-        lines = re.findall(r"^　　([^：\n]+)：(.*)$", section, re.MULTILINE)
+        lines = [(name, said) for name, said in
+                 re.findall(r"^　　([^：\n]+)：(.*)$", section, re.MULTILINE) if name != "小计"]
         assert [name for name, _ in lines] == [e.name for e in items], (h.id, c.name)
         for (_, said), e in zip(lines, items, strict=True):
             if e.kind == "贷款":
@@ -346,10 +352,15 @@ def check_notice_txt(b: Built, h: Household) -> None:
         if not items:
             assert "本学段暂无适用的资助项目" in section
         sub = sum((e.yearly for e in items if e.counted), Decimal(0))
-        assert yuan_value(re.match(r"每学年([\d.]+元)", rest)[1]) == sub
+        said = re.search(r"　　小计：每学年([\d.]+元)", section)
+        # a child who receives no money has no 小计 line: no "0元" is printed
+        assert (yuan_value(said[1]) if said else Decimal(0)) == sub and (said or not sub)
     total = expected_total(b.items, h)
     m = re.search(r"本户每学年合计：([\d.]+元)（大写：([^）]+)）", text)
-    assert m and yuan_value(m[1]) == total and m[2] == rmb_upper(total)
+    if total:
+        assert m and yuan_value(m[1]) == total and m[2] == rmb_upper(total)
+    else:
+        assert not m and "0元" not in text and "无现金补助" in text
 
 
 def test_notices_state_the_policy_table(chele):
@@ -369,10 +380,12 @@ def check_letter(b: Built, h: Household) -> None:
         text = "\n".join(docx_lines(path)) if suffix == "docx" else path.read_text("utf-8")
         assert f"尊敬的{h.head}家长：" in text, path.name
         for c in h.children:
-            assert f"{c.name}（{stage_text(c)}）" in text, (path.name, c.name)
+            said = (f"{c.name}现在没有上学" if c.stage.value == "未入学" else
+                    f"{c.name}（{stage_text(c)}）")
+            assert said in text, (path.name, c.name)
         if h.id in b.teachers:
             name, phone = b.teachers[h.id]
-            assert f"我校安排{name}老师与您家结对帮扶" in text and f"（电话：{phone}）" in text
+            assert f"结对帮扶教师：{name}老师，电话{phone}" in text
         total = expected_total(b.items, h)
         if total:
             m = re.search(r"资助合计([\d.]+元)（大写：([^）]+)）", text)
@@ -386,12 +399,12 @@ def test_letters_name_head_children_and_teacher(chele):
 
 def check_card(b: Built, h: Household) -> None:
     path = b.path("card", h, "docx")
-    cells = {row.cells[0].text.replace("　", ""): row.cells[1].text
+    cells = {plain(row.cells[0].text).replace("　", ""): plain(row.cells[1].text)
              for row in docx.Document(str(path)).tables[0].rows[1:]}
     assert cells["户主"] == f"{h.head}（户编号 {h.id}）"
     assert cells["所在自然村"] == b.unit(h)
     assert cells["子女"] == "、".join(f"{c.name}（{stage_text(c)}）" for c in h.children)
-    name, phone = b.teachers.get(h.id, ("（未安排）", ""))
+    name, phone = b.teachers.get(h.id, ("（未安排）", "—"))
     assert cells["帮扶教师"] == name and cells["教师电话"] == phone
     text = b.path("card", h, "txt").read_text("utf-8")
     assert f"户主：{h.head}（户编号 {h.id}）" in text and f"所在自然村：{b.unit(h)}" in text
@@ -458,7 +471,7 @@ def test_merged_files_one_per_village(chele):
 
 def test_duty_table_one_row_per_teacher(chele):
     d = docx.Document(str(chele.out / "责任一览表/责任一览表.docx"))
-    rows = [[c.text for c in r.cells] for r in d.tables[0].rows]
+    rows = [[plain(c.text) for c in r.cells] for r in d.tables[0].rows]
     assert rows[0] == ["序号", "教师", "电话", "结对对象", "结对学生"]
     by_unit = chele.by_unit()
     assert len(rows) - 1 == len(by_unit) == 7
@@ -469,29 +482,35 @@ def test_duty_table_one_row_per_teacher(chele):
         names = students.split("、")
         assert len(names) == 7
         assert names == [c.name for h in by_unit[unit] for c in h.children]
-    assert "合计：教师7人，结对建档立卡户42户，学生49人。" in [p.text for p in d.paragraphs]
+    assert "合计：教师7人，结对建档立卡户42户，学生49人。" in [plain(p.text) for p in d.paragraphs]
     txt = (chele.out / "责任一览表/责任一览表.txt").read_text("utf-8")
     assert len(re.findall(r"^\d+\. .*结对学生7人：", txt, re.MULTILINE)) == 7
 
 
+HEADER_ROW = 2  # a title row sits above the column headers
+
+
 def header_index(sheet) -> dict[str, int]:
-    return {c.value: c.column for c in sheet[1]}
+    return {c.value: c.column for c in sheet[HEADER_ROW]}
 
 
 def check_ledger(b: Built) -> None:
     wb = openpyxl.load_workbook(b.out / "资助台账/资助台账.xlsx")
     detail, summary = wb.worksheets[:2]
-    for sheet in (detail, summary):
+    for sheet, totals_rows in ((detail, 2), (summary, 1)):
         cols = header_index(sheet)
         last = get_column_letter(len(cols))
-        assert sheet.freeze_panes == "A2"
-        # the filter covers header and body; the totals row sits below it
-        assert sheet.auto_filter.ref == f"A1:{last}{sheet.max_row - 1}"
+        assert "资助" in sheet["A1"].value and sheet.freeze_panes == "A3"
+        # the filter covers header and body; the totals rows sit below it
+        assert sheet.auto_filter.ref == f"A2:{last}{sheet.max_row - totals_rows}"
         widths = [sheet.column_dimensions[get_column_letter(i)].width
                   for i in range(1, len(cols) + 1)]
         assert all(w and w > 0 for w in widths) and len(set(widths)) > 1
+        # printed landscape, one page wide, the header row on every page, page numbers
+        assert sheet.page_setup.orientation == "landscape" and sheet.page_setup.fitToWidth == 1
+        assert sheet.print_title_rows == "$2:$2" and "&P" in sheet.oddFooter.right.text
     col = header_index(detail)
-    body = list(detail.iter_rows(min_row=2, max_row=detail.max_row - 1, values_only=True))
+    body = list(detail.iter_rows(min_row=3, max_row=detail.max_row - 2, values_only=True))
     want = []
     for h in b.households:
         for c in h.children:
@@ -507,7 +526,7 @@ def check_ledger(b: Built) -> None:
     assert "合计" in totals and Decimal(str(totals[col["每学年金额（元）"] - 1])) == counted
     assert counted == sum((expected_total(b.items, h) for h in b.households), Decimal(0))
     scol = header_index(summary)
-    rows = list(summary.iter_rows(min_row=2, max_row=summary.max_row - 1, values_only=True))
+    rows = list(summary.iter_rows(min_row=3, max_row=summary.max_row - 1, values_only=True))
     assert [r[scol["户编号"] - 1] for r in rows] == [h.id for h in b.households]
     for r, h in zip(rows, b.households, strict=True):
         total = expected_total(b.items, h)

@@ -60,7 +60,8 @@ def roll_xlsx(facts: Facts, ctx: Any) -> bytes:
     from fupin_docs.render import xlsx
 
     wb = Workbook()
-    sheet = xlsx.new_sheet(wb, "签领表", [("户主", 10), ("签字", 20)], first=True)
+    sheet = xlsx.new_sheet(wb, "签领表", [("户主", 10), ("签字", 20)], "签领表", "测试",
+                           first=True)
     for h in facts.project.households:
         sheet.append([h.head, ""])
     return xlsx.workbook_bytes(wb)
@@ -137,7 +138,7 @@ def test_a_new_school_kind_with_a_workbook_only(roll_kind, minimal, tmp_path):
     result = build(minimal, BuildOptions(out_dir=tmp_path / "out", only=("roll",)))
     assert list(result.files) == ["签领表/签领表.xlsx"]
     sheet = openpyxl.load_workbook(tmp_path / "out" / "签领表" / "签领表.xlsx").active
-    assert [row[0] for row in sheet.iter_rows(min_row=2, values_only=True)] == ["李大", "王二"]
+    assert [row[0] for row in sheet.iter_rows(min_row=3, values_only=True)] == ["李大", "王二"]
 
 
 def test_build_and_batch_name_no_kind():

@@ -10,15 +10,15 @@ import pytest
 
 from fupin_docs.errors import DataError, FupinError
 from fupin_docs.output.build import BuildOptions, build
-from tests.helpers import CHELE_FIGURES, EXAMPLES, MINIMAL, golden, tree_snapshot, write_tree
+from tests.helpers import CHELE_FIGURES, EXAMPLES, MINIMAL, golden, plain, tree_snapshot, write_tree
 
 
 def docx_text(path: Path) -> str:
     """Return a Word file's paragraphs and table cells, one per line (how goldens compare)."""
     d = docx.Document(str(path))
-    lines = [f"[{p.style.name}] {p.text}" for p in d.paragraphs]
+    lines = [f"[{p.style.name}] {plain(p.text)}" for p in d.paragraphs]
     for t in d.tables:
-        lines += [" | ".join(c.text for c in row.cells) for row in t.rows]
+        lines += [" | ".join(plain(c.text) for c in row.cells) for row in t.rows]
     return "\n".join(lines) + "\n"
 
 
