@@ -5,8 +5,10 @@
 # Run as root (or as a user with sudo).
 set -euo pipefail
 
-PACKAGES=(libreoffice-writer-nogui poppler-utils fontconfig fonts-noto-cjk fonts-arphic-ukai
-          fonts-liberation)
+# Writer converts the Word files, Calc the workbooks; Hanazono covers the rare characters of
+# CJK Extension B that names sometimes hold, so none prints as a box.
+PACKAGES=(libreoffice-writer-nogui libreoffice-calc-nogui poppler-utils fontconfig fonts-noto-cjk
+          fonts-arphic-ukai fonts-liberation fonts-hanazono)
 FANDOL_DIR=/usr/local/share/fonts/fandol
 # FandolSong and FandolHei also ship a Bold face; all of them are needed.
 FANDOL_FILES=(FandolFang-Regular.otf FandolKai-Regular.otf FandolHei-Regular.otf

@@ -164,6 +164,9 @@ def main(lang: str | None, quiet: bool, verbose: bool) -> None:
 @option("--pdf", is_flag=True,
         help=("同时用 LibreOffice 把各 Word 文件转成 PDF，放在输出文件夹的 PDF/ 下（目录结构相同）",
               "also convert every Word file to PDF, under PDF/ in the output folder"))
+@option("--allow-font-fallback", is_flag=True,
+        help=("缺少公文字体的替代字体时也照常转 PDF（字形会不对）",
+              "make PDFs even when the official faces lack proper stand-ins"))
 @option("--strict", is_flag=True, help=("核对有警告时视为错误，不生成", "treat warnings as errors"))
 @option("--pack", default=None, metavar="PACK",
         help=("改用指定的模板包（名称或路径），不用资料中 pack: 写的",
@@ -171,14 +174,15 @@ def main(lang: str | None, quiet: bool, verbose: bool) -> None:
 @option("--full-ids", is_flag=True,
         help=("台账中显示完整身份证号（仅内部留档用）", "show full ID numbers in the ledger"))
 def build(project: Path, out_dir: Path | None, only: str | None, jobs: int | None, pdf: bool,
-          strict: bool, pack: str | None, full_ids: bool) -> None:
+          allow_font_fallback: bool, strict: bool, pack: str | None, full_ids: bool) -> None:
     from fupin_docs.output.build import BuildOptions
     from fupin_docs.output.build import build as run_build
 
     options = BuildOptions(out_dir=out_dir or Path("build"),
                            only=(tuple(k.strip() for k in only.split(",") if k.strip())
                                  if only else ()),
-                           jobs=jobs, pdf=pdf, strict=strict, full_ids=full_ids, pack=pack)
+                           jobs=jobs, pdf=pdf, strict=strict, full_ids=full_ids, pack=pack,
+                           allow_font_fallback=allow_font_fallback)
     bar = ProgressBar() if not Ctx.quiet and sys.stderr.isatty() else None
     options.progress = bar.update if bar else None
     try:
@@ -238,16 +242,25 @@ def schema() -> None:
 
 @main.command(short_help=("按 GB/T 9704 检查 Word 文件的公文版式。",
                           "check Word files against GB/T 9704."),
-              help=("按 GB/T 9704-2012 检查 Word 文件（.docx）的公文版式。"
+              help=("按 GB/T 9704-2012 检查 Word 文件（.docx）的公文版式；"
+                    "可给文件，也可给整个输出文件夹。政策告知单、联系卡、责任一览表等是表格类文书，不按公文格式检查。"
                     "全部合格时退出码为 0；有不合规之处或文件无法读取时为 1。",
-                    "check Word files against the GB/T 9704-2012 layout; exit 0 when all "
-                    "pass, 1 on any departure or unreadable file."))
+                    "check Word files, or a whole build folder, against the GB/T 9704-2012 "
+                    "layout; forms (notices, cards, tables) are not judged as 公文. Exit 0 "
+                    "when all pass, 1 on any departure or unreadable file."))
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
 def lint(files: tuple[Path, ...]) -> None:
+    from fupin_docs.commands.lint import lint_targets
     from fupin_docs.gongwen.lint import format_departures, lint_docx
 
+    targets = lint_targets(files)
+    judged = [(path, kind) for path, kind in targets if kind is None or kind.gongwen]
+    forms = sorted({kind.label for _, kind in targets if kind is not None and not kind.gongwen})
+    if forms:
+        say(tr(f"{'、'.join(forms)}是表格类文书，不按公文格式检查。",
+               f"{', '.join(forms)}: forms, not judged as 公文."))
     failed = 0
-    for path in files:
+    for path, _ in judged:
         try:
             departures = lint_docx(path)
         except FupinError as exc:
@@ -258,9 +271,11 @@ def lint(files: tuple[Path, ...]) -> None:
         if departures or not Ctx.quiet:
             click.echo(f"{path}：" + ("\n" if departures else "") + format_departures(departures))
     if failed:
-        click.echo(tr(f"{len(files)} 个文件中有 {failed} 个不合格。",
-                      f"{failed} of {len(files)} file(s) failed."), err=True)
+        click.echo(tr(f"{len(judged)} 个公文中有 {failed} 个不合格。",
+                      f"{failed} of {len(judged)} file(s) failed."), err=True)
         sys.exit(1)
+    if not judged and not forms:
+        raise FupinError(tr("没有找到要检查的 Word 文件（.docx）", "no Word files to check"))
 
 
 @main.command(short_help=("检查生成 PDF 所需的软件和字体。", "check the PDF tools and fonts."),

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import html
 import os
+import re
 import shutil
 import struct
+import subprocess
 import textwrap
 import zlib
 from collections.abc import Iterator
@@ -188,3 +191,65 @@ WORD_JOINER = "\u2060"
 def plain(text: str) -> str:
     """Return text read from a .docx without the word joiners that keep tokens whole."""
     return text.replace(WORD_JOINER, "")
+
+
+# ---------------------------------------------------------------- PDF pages read back
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+#: the stress project: six children in one household, long and rare names, a long address
+STRESS = FIXTURES / "压力测试学校"
+
+
+def squeeze(text: str) -> str:
+    """Return `text` without white space, word joiners or hyphens (how text is compared with
+    what pdftotext reads back: it adds spaces at font changes and drops hyphens at line ends)."""
+    return re.sub(r"[\s\u2060\u3000\-]", "", text)
+
+
+def run_tool(*args: str | Path) -> str:
+    """Return what a poppler tool prints."""
+    done = subprocess.run([str(a) for a in args], capture_output=True, check=True)
+    return done.stdout.decode("utf-8", errors="replace")
+
+
+def pdf_page_count(pdf: Path) -> int:
+    """Return the number of pages of `pdf`."""
+    return int(re.search(r"^Pages:\s+(\d+)", run_tool("pdfinfo", pdf), re.MULTILINE)[1])
+
+
+def pdf_page_texts(pdf: Path) -> list[str]:
+    """Return the text of each page of `pdf`, in reading order (pdftotext -raw)."""
+    return run_tool("pdftotext", "-raw", pdf, "-").split("\f")[:pdf_page_count(pdf)]
+
+
+def pdf_lines(pdf: Path) -> list[tuple[int, str]]:
+    """Return (page, text) of every line poppler lays out, its words joined (-bbox-layout)."""
+    out = run_tool("pdftotext", "-bbox-layout", pdf, "-")
+    found = []
+    for number, page in enumerate(re.split(r"<page\b", out)[1:], start=1):
+        for line in re.findall(r"<line\b.*?</line>", page, re.DOTALL):
+            words = re.findall(r"<word\b[^>]*>(.*?)</word>", line, re.DOTALL)
+            found.append((number, html.unescape("".join(words))))
+    return found
+
+
+def pdf_fonts(pdf: Path) -> set[str]:
+    """Return the families embedded in `pdf` (subset prefixes cut off)."""
+    rows = run_tool("pdffonts", pdf).splitlines()[2:]
+    return {row.split()[0].split("+")[-1] for row in rows if row.strip()}
+
+
+def docx_texts(path: Path) -> list[str]:
+    """Return every paragraph of a .docx, table cells included, as printed (no word joiners)."""
+    import docx
+
+    document = docx.Document(str(path))
+    texts = [p.text for p in document.paragraphs]
+    for table in document.tables:
+        seen: set[int] = set()
+        for row in table.rows:
+            for cell in row.cells:
+                if id(cell._tc) not in seen:  # a merged cell is one cell, whatever its span
+                    seen.add(id(cell._tc))
+                    texts += [p.text for p in cell.paragraphs]
+    return [plain(t) for t in texts]

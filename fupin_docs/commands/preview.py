@@ -1,4 +1,4 @@
-"""Preview page: the first page of each document type as a PNG, side by side in index.html."""
+"""Preview: every page of one record of each document kind as PNGs, and an index.html."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from fupin_docs.documents.registry import kinds
+from fupin_docs.documents.registry import Scope, kinds
 from fupin_docs.errors import FupinError, ToolMissing
 from fupin_docs.i18n import tr
 from fupin_docs.output.pdf import convert_folder, find_soffice, soffice_missing_message
@@ -18,11 +18,12 @@ _CSS = """
 body { font-family: "Noto Sans CJK SC", "Microsoft YaHei", "PingFang SC", sans-serif;
        margin: 24px; background: #f3f3f3; color: #222; }
 h1 { font-size: 20px; font-weight: normal; }
-.grid { display: grid; grid-template-columns: repeat(auto-fill, minmax(260px, 1fr)); gap: 20px; }
-figure { margin: 0; background: #fff; padding: 12px; border: 1px solid #ddd; }
-figure img { width: 100%; height: auto; border: 1px solid #ccc; display: block; }
-figcaption { margin-bottom: 8px; font-size: 15px; }
-figcaption small { display: block; color: #777; font-size: 12px; word-break: break-all; }
+h2 { font-size: 16px; font-weight: normal; margin: 28px 0 8px; }
+h2 small { color: #777; font-size: 12px; margin-left: 12px; }
+.pages { display: flex; flex-wrap: wrap; gap: 16px; }
+figure { margin: 0; background: #fff; padding: 8px; border: 1px solid #ddd; }
+figure img { height: 420px; width: auto; border: 1px solid #ccc; display: block; }
+figcaption { margin-top: 6px; font-size: 12px; color: #777; text-align: center; }
 """
 
 
@@ -40,43 +41,49 @@ def pdftoppm_missing_message() -> str:
     )
 
 
-def _render_first_page(pdftoppm: str, pdf: Path, png: Path, timeout: float = 120) -> None:
-    """Return once page 1 of `pdf` is drawn at 60 dpi into `png` (pdftoppm adds .png itself)."""
-    cmd = [pdftoppm, "-png", "-r", "60", "-f", "1", "-l", "1", "-singlefile",
-           str(pdf), str(png.with_suffix(""))]
+def _render_pages(pdftoppm: str, pdf: Path, stem: Path, timeout: float = 120) -> list[Path]:
+    """Return the PNGs of every page of `pdf`, drawn at 60 dpi as `stem`-1.png, -2.png …"""
+    cmd = [pdftoppm, "-png", "-r", "60", str(pdf), str(stem)]
     try:
         done = subprocess.run(cmd, stdin=subprocess.DEVNULL, capture_output=True,
                               timeout=timeout, check=False)
     except subprocess.TimeoutExpired:
         raise FupinError(tr(f"生成预览图超时：{pdf.name}",
                             f"Preview timed out: {pdf.name}")) from None
-    if done.returncode != 0 or not png.is_file():
+    pages = sorted(stem.parent.glob(f"{stem.name}-*.png"),
+                   key=lambda p: int(p.stem.rsplit("-", 1)[1]))
+    if done.returncode != 0 or not pages:
         said = done.stderr.decode("utf-8", errors="replace").strip()
         raise FupinError(tr(f"无法为 {pdf.name} 生成预览图。{said}",
                             f"Could not draw a preview of {pdf.name}. {said}"))
+    return pages
 
 
-def _page(items: list[tuple[str, str, str]]) -> str:
-    """Return the HTML of the preview page; items are (label, source file name, image name)."""
+def _page(items: list[tuple[str, str, list[str]]]) -> str:
+    """Return the HTML of the preview page; items are (label, source file name, page images)."""
     figures = "\n".join(
-        f'  <figure>\n    <figcaption>{html.escape(label)}<small>{html.escape(source)}</small>'
-        f'</figcaption>\n    <img src="{html.escape(image)}" alt="{html.escape(label)} 第1页">\n'
-        f"  </figure>"
-        for label, source, image in items)
+        f'  <section>\n    <h2>{html.escape(label)}<small>{html.escape(source)}　'
+        f"{len(images)} 页</small></h2>\n    <div class=\"pages\">\n"
+        + "\n".join(f'      <figure><img src="{html.escape(image)}" alt="{html.escape(label)} '
+                    f'第{n}页"><figcaption>第 {n} 页</figcaption></figure>'
+                    for n, image in enumerate(images, start=1))
+        + "\n    </div>\n  </section>"
+        for label, source, images in items)
     title = tr("文书预览", "Document preview")
-    note = tr("每种文书的第一页（由 LibreOffice 排版，字体为免费替代字体，仅供核对版式）。",
-              "First page of each document (laid out by LibreOffice with free stand-in fonts).")
+    note = tr("每种文书一份（每户一份的文书取第一户）的每一页，由 LibreOffice 排版，"
+              "字体为免费替代字体。打印前请逐页核对。",
+              "Every page of one record of each document, laid out by LibreOffice with free "
+              "stand-in fonts. Check them before printing.")
     return (f'<!DOCTYPE html>\n<html lang="zh-CN">\n<head>\n<meta charset="utf-8">\n'
             f"<title>{title}</title>\n<style>{_CSS}</style>\n</head>\n<body>\n"
-            f"<h1>{title}</h1>\n<p>{html.escape(note)}</p>\n"
-            f'<div class="grid">\n{figures}\n</div>\n</body>\n</html>\n')
+            f"<h1>{title}</h1>\n<p>{html.escape(note)}</p>\n{figures}\n</body>\n</html>\n")
 
 
 def make_previews(docs: dict[str, Path], out_dir: Path) -> Path:
-    """Return the path of index.html showing page 1 of each document (label → .docx) in `out_dir`.
+    """Return the path of index.html showing every page of each document (label → file).
 
-    All documents go through LibreOffice in one run; images are named 01.png, 02.png … in the
-    order of `docs`, so labels of any length or script are safe in file names and URLs.
+    All documents go through LibreOffice in one run; the images are named 01-1.png, 01-2.png …
+    in the order of `docs`, so labels of any length or script are safe in file names and URLs.
     """
     if not docs:
         raise FupinError(tr("没有可预览的文书。", "Nothing to preview."))
@@ -85,7 +92,9 @@ def make_previews(docs: dict[str, Path], out_dir: Path) -> Path:
         raise ToolMissing(pdftoppm_missing_message())
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    items: list[tuple[str, str, str]] = []
+    for old in out_dir.glob("[0-9][0-9]-*.png"):
+        old.unlink()  # a previous preview's pages: this one may have fewer
+    items: list[tuple[str, str, list[str]]] = []
     with tempfile.TemporaryDirectory(prefix="fupin-preview-") as tmp_name:
         tmp = Path(tmp_name)
         sources = [Path(source) for source in docs.values()]
@@ -103,11 +112,11 @@ def make_previews(docs: dict[str, Path], out_dir: Path) -> Path:
                 shutil.copyfile(source, inputs[i])
         pdfs = convert_folder(inputs, tmp / "pdf")
         for i, (label, source, pdf) in enumerate(zip(docs, sources, pdfs), start=1):
-            image = f"{i:02d}.png"
-            staged = tmp / image
-            _render_first_page(pdftoppm, pdf, staged)
-            shutil.copyfile(staged, out_dir / image)
-            items.append((label, source.name, image))
+            images = []
+            for page in _render_pages(pdftoppm, pdf, tmp / f"{i:02d}"):
+                shutil.copyfile(page, out_dir / page.name)
+                images.append(page.name)
+            items.append((label, source.name, images))
     index = out_dir / "index.html"
     partial = out_dir / ".index.html.part"
     partial.write_text(_page(items), encoding="utf-8")
@@ -130,14 +139,15 @@ def first_documents(project: Path, built: Path, files: dict[str, str]) -> dict[s
                  None)
     picked: dict[str, Path] = {}
     for kind in kinds():
-        if "docx" not in kind.formats:
+        suffix = "docx" if "docx" in kind.formats else "xlsx" if "xlsx" in kind.formats else None
+        if suffix is None:
             continue
         if kind.per_household:
             if first is None:
                 continue
-            rel = f"{kind.folder}/{file_stem(*first)}.docx"
+            rel = f"{kind.folder}/{file_stem(*first)}.{suffix}"
         else:
-            rel = f"{kind.folder}/{kind.label}.docx"
+            rel = f"{kind.folder}/{kind.label}.{suffix}"
         if rel in files:
             picked[kind.label] = built / rel
     return picked
@@ -155,7 +165,7 @@ def preview_project(project: Path, out_dir: Path) -> Path:
         raise ToolMissing(pdftoppm_missing_message())
     if find_soffice() is None:
         raise ToolMissing(soffice_missing_message())
-    keys = tuple(k.key for k in kinds() if "docx" in k.formats)
+    keys = tuple(k.key for k in kinds() if k.scope in (Scope.school, Scope.household))
     with tempfile.TemporaryDirectory(prefix="fupin-preview-build-") as tmp:
         built = Path(tmp) / "build"
         result = build(Path(project), BuildOptions(out_dir=built, only=keys))

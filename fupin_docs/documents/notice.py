@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any, TypedDict
 
-from fupin_docs.cnformat import Keep, keep, yuan
+from fupin_docs.cnformat import Keep, keep, text_width, yuan
 from fupin_docs.data.model import Household
 from fupin_docs.documents.household import EntitlementData, HouseholdContext, household_context
 from fupin_docs.documents.registry import Audience, Document, Paper, Scope, register
@@ -59,8 +59,12 @@ def notice_context(facts: Facts, household: Household | None) -> dict[str, Any]:
     rows = notice_rows(ctx)  # type: ignore[arg-type]
     columns = [
         Column(("子女", *(r["child"] for r in rows))),
-        Column(("学段年级", *(r["stage_text"] for r in rows), *(r["school"] for r in rows))),
-        Column(("资助项目", *(r["name"] for r in rows)), keep=False, min_chars=7),
+        # the school a child attends elsewhere follows its grade and may go onto a line of its
+        # own; the grade itself never breaks
+        Column(("学段年级", *(f"{r['stage_text']}（{r['school']}）" if r["school"]
+                          else r["stage_text"] for r in rows)), keep=False,
+               min_chars=max((text_width(r["stage_text"]) for r in rows), default=2)),
+        Column(("资助项目", *(r["name"] for r in rows)), keep=False, min_chars=6),
         Column(("标准", *(r["standard"] for r in rows))),
         Column(("每学年", *(r["yearly_text"] for r in rows)), keep=False, min_chars=3),
         Column(("依据", *(r["source"] for r in rows))),

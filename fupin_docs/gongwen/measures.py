@@ -59,7 +59,7 @@ def signature_context(unit: str, date_text: str, *,
 TWIPS_PER_PT = 20
 TWIPS_PER_MM = 1440 / 25.4
 #: a cell's left and right margins (Word's default 0.19 cm each) plus a little slack
-CELL_PADDING = 2 * 108 + 40
+CELL_PADDING = 2 * 108 + 100
 
 
 @dataclass(frozen=True)
@@ -98,7 +98,18 @@ def fit_widths(columns: list[Column], total: int) -> list[int]:
         short = sum(need) - total
         widths = [n - (n - m) * short / give for n, m in zip(need, least)]
     else:
-        widths = [m * total / sum(least) for m in least]
+        # the texts that may wrap go narrower than asked (down to 2 字) before any
+        # unbreakable text is squeezed
+        floor = [m if col.keep else 2 * col.pt * TWIPS_PER_PT + CELL_PADDING
+                 for col, m in zip(columns, least)]
+        kept = sum(m for col, m in zip(columns, least) if col.keep)
+        wrap_least = sum(m for col, m in zip(columns, least) if not col.keep)
+        if sum(floor) <= total and wrap_least:
+            room = total - kept
+            widths = [m if col.keep else m * room / wrap_least
+                      for col, m in zip(columns, least)]
+        else:
+            widths = [m * total / sum(least) for m in least]
     out = [int(w) for w in widths]
     out[-1] += total - sum(out)  # the rounding goes to the last column
     return out

@@ -17,6 +17,7 @@ from fupin_docs.documents.registry import Document, Scope, select
 from fupin_docs.errors import DataError, Problem, ToolMissing
 from fupin_docs.facts.checks import check_project
 from fupin_docs.facts.facts import Facts
+from fupin_docs.i18n import tr
 from fupin_docs.output.batch import Setup, UnitJob, render_units, word_template
 from fupin_docs.output.naming import UniqueNames, file_stem, safe_name
 from fupin_docs.output.staging import MANIFEST, Staging, manifest_bytes, read_manifest, sha256
@@ -42,6 +43,8 @@ class BuildOptions:
     progress: Callable[[int, int], None] | None = None
     #: a template pack given on the command line, instead of the project's own
     pack: str | None = None
+    #: make PDFs even when the official faces would print in stand-ins of another kind
+    allow_font_fallback: bool = False
 
 
 @dataclass
@@ -89,8 +92,9 @@ def build(project_path: Path, options: BuildOptions) -> BuildResult:
     if previous and _same_build(previous, inputs, settings, options.out_dir):
         log.info("资料、模板和设置都没有变化：不重写")
         return BuildResult(options.out_dir, previous["outputs"], warnings, unchanged=True)
-    if options.pdf:
-        _require_soffice()  # before rendering, not after
+    if options.pdf:  # before rendering, not after
+        _require_soffice()
+        _require_fonts(options.allow_font_fallback)
 
     seal = Path(res.boilerplate["seal"]).read_bytes() if res.boilerplate.get("seal") else None
     with Staging(options.out_dir) as staging:
@@ -164,6 +168,30 @@ def _require_soffice() -> None:
 
     if find_soffice() is None:
         raise ToolMissing(soffice_missing_message())
+
+
+def _require_fonts(allow_fallback: bool) -> None:
+    """Return when the body and heading faces will print as they should (or the user allows
+    stand-ins); otherwise raise ToolMissing naming each face and its fix."""
+    from fupin_docs.output.environment import pdf_font_problems
+
+    problems = pdf_font_problems()
+    if not problems:
+        return
+    fix = tr("怎么办：", "fix: ")
+    lines = "\n".join(f"  {f.item}{f.detail}" + (f"\n    {fix}{f.hint}" if f.hint else "")
+                      for f in problems)
+    if allow_fallback:
+        log.warning(tr(f"字体不全，PDF 中这些字体会被替换：\n{lines}",
+                       f"fonts missing; the PDFs will substitute:\n{lines}"))
+        return
+    raise ToolMissing(tr(
+        f"本机缺少公文所用字体的合适替代字体，转出的 PDF 会把正文或标题排成别的字形：\n{lines}\n"
+        "在 fupin-docs 文件夹里运行 sudo make system-deps 可一次装好；"
+        "确需先看大致效果时，可加 --allow-font-fallback 照常生成。",
+        f"the official faces have no suitable stand-in here, so the PDFs would set the body "
+        f"or titles in another kind of face:\n{lines}\nrun sudo make system-deps, or add "
+        "--allow-font-fallback to make them anyway."))
 
 
 def _convert_pdfs(staging: Staging, kinds: list[Document]) -> None:

@@ -26,13 +26,16 @@ def soffice_missing_message() -> str:
     """Return the message shown when LibreOffice is not installed, with install commands."""
     return tr(
         "没有找到 LibreOffice，无法把 .docx 转成 PDF（生成 .docx 本身不需要它）。请先安装：\n"
-        "  Debian/Ubuntu：sudo apt-get install libreoffice-writer-nogui\n"
+        "  Debian/Ubuntu：在 fupin-docs 文件夹里运行 sudo make system-deps，一次装好 LibreOffice、"
+        "poppler 和公文字体的免费替代字体（只装 LibreOffice 时正文会变成黑体一类的字形）\n"
         "  Windows：到 https://zh-cn.libreoffice.org 下载安装\n"
         "  macOS：brew install --cask libreoffice，或从官网下载后拖入“应用程序”\n"
         "装在其他位置时，可把环境变量 FUPIN_SOFFICE 设为 soffice 的完整路径。",
         "LibreOffice was not found, so .docx files cannot be turned into PDF (the .docx files "
         "themselves do not need it). Install it:\n"
-        "  Debian/Ubuntu: sudo apt-get install libreoffice-writer-nogui\n"
+        "  Debian/Ubuntu: run sudo make system-deps in the fupin-docs folder: LibreOffice, "
+        "poppler and free stand-ins for the official fonts (LibreOffice alone sets the body in "
+        "a sans face)\n"
         "  Windows: download and install from https://www.libreoffice.org\n"
         "  macOS: brew install --cask libreoffice, or download it from the website\n"
         "If it lives elsewhere, set FUPIN_SOFFICE to the full path of soffice.",

@@ -19,6 +19,7 @@ from fupin_docs.errors import FupinError, Location, Problem, TemplateProblem
 from fupin_docs.i18n import tr
 from fupin_docs.render.fastzip import Member, deflate, inflate, read_members, write_zip
 from fupin_docs.render.locate import template_line
+from fupin_docs.render.runs import keep_runs
 
 XML_DECLARATION = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
 DOCUMENT = "word/document.xml"
@@ -294,7 +295,7 @@ class CompiledDocx:
                    .replace("{_%", "{%").replace("%_}", "%}"))
         if _LISTING_CHARS.search(xml):
             xml = _resolve_listing(xml, self._docxtpl.resolve_listing)
-        return xml
+        return keep_runs(xml)
 
     def render_body(self, context: Mapping) -> str:
         """Return the rendered inner XML of <w:body>, without the final w:sectPr."""
