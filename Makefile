@@ -20,6 +20,11 @@ venv: $(BIN)/fupin-docs  ## 建立 .venv 并安装 / create .venv and install
 demo: venv  ## 生成示例学校（扯乐完小）的全部文件到 build/ / build the bundled example into build/
 	$(BIN)/fupin-docs check $(EXAMPLE) || true
 	$(BIN)/fupin-docs build $(EXAMPLE) -o build
+	@echo ""
+	@echo "示例学校的全部文件在 build/ 里，用 Word 或 WPS 打开即可。"
+	@echo "要 PDF：先运行 sudo make system-deps（LibreOffice 和字体），再运行"
+	@echo "  $(BIN)/fupin-docs build $(EXAMPLE) -o build --pdf"
+	@echo "The files are in build/. For PDFs: sudo make system-deps, then the same build with --pdf."
 
 test: venv  ## 代码检查（ruff、mypy）并运行全部测试 / lint, type-check and run the test suite
 	$(BIN)/ruff check fupin_docs tests tools bench

@@ -251,11 +251,13 @@ def schema() -> None:
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
 def lint(files: tuple[Path, ...]) -> None:
     from fupin_docs.commands.lint import lint_targets
+    from fupin_docs.documents.registry import kinds
     from fupin_docs.gongwen.lint import format_departures, lint_docx
 
     targets = lint_targets(files)
     judged = [(path, kind) for path, kind in targets if kind is None or kind.gongwen]
-    forms = sorted({kind.label for _, kind in targets if kind is not None and not kind.gongwen})
+    seen = {kind.key for _, kind in targets if kind is not None and not kind.gongwen}
+    forms = [k.label for k in kinds() if k.key in seen]  # in the registry's order
     if forms:
         say(tr(f"{'、'.join(forms)}是表格类文书，不按公文格式检查。",
                f"{', '.join(forms)}: forms, not judged as 公文."))

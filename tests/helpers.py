@@ -83,17 +83,28 @@ def in_ci() -> bool:
     return os.environ.get("CI", "").lower() not in ("", "0", "false", "no")
 
 
+def _missing(name: str) -> bool:
+    """Return True when the system tool `name` (or, for "fonts", the font stand-ins) is absent."""
+    from fupin_docs.output.pdf import find_soffice
+
+    if name == "soffice":
+        return find_soffice() is None
+    if name == "fonts":  # the free faces that stand in for 仿宋、黑体、楷体、小标宋
+        from fupin_docs.output.environment import pdf_font_problems
+
+        return shutil.which("fc-match") is None or bool(pdf_font_problems())
+    return shutil.which(name) is None
+
+
 def require_tool(*names: str) -> None:
     """Skip when a system tool is missing, except in CI, where a missing tool fails the test.
 
     In CI a missing LibreOffice or poppler means the PDF path silently stopped being tested,
     so it must fail; on a developer's machine a skip with the reason is enough. "soffice" is
-    looked for the way `fupin-docs` does (FUPIN_SOFFICE, PATH, the usual install folders).
+    looked for the way `fupin-docs` does (FUPIN_SOFFICE, PATH, the usual install folders);
+    "fonts" stands for the stand-ins of the official faces that `make system-deps` installs.
     """
-    from fupin_docs.output.pdf import find_soffice
-
-    missing = [n for n in names
-               if (find_soffice() is None if n == "soffice" else shutil.which(n) is None)]
+    missing = [n for n in names if _missing(n)]
     if not missing:
         return
     message = f"missing system tool(s): {', '.join(missing)} (run: make system-deps)"

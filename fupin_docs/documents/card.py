@@ -178,4 +178,4 @@ CARD = register(Document(
     audience=Audience.home, context=card_context, word_template=word_template,
     checks=card_checks,
     paper=Paper(records_per_page=2, max_pages=1, unbreakable=("name", "phone")),
-    summary="教育精准扶贫工作联系卡，每户一张，合并打印时每页两张"))
+    summary="教育精准扶贫工作联系卡，每户一张，合并打印时每页两张", order=40))

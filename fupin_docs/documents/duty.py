@@ -85,4 +85,4 @@ DUTY = register(Document(
     key="duty", label="责任一览表", template="duty", scope=Scope.school,
     audience=Audience.official, context=duty_context, word_template=word_template,
     paper=Paper(unbreakable=("name", "phone"), page_numbers=True),
-    summary="教育扶贫工作责任一览表：每位教师结对的户和学生"))
+    summary="教育扶贫工作责任一览表：每位教师结对的户和学生", order=50))

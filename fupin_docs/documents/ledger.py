@@ -80,4 +80,4 @@ LEDGER = register(Document(
     key="ledger", label="资助台账", template=None, scope=Scope.school,
     audience=Audience.internal, formats=("xlsx",), workbook=ledger_xlsx,
     paper=Paper(orientation=Orientation.landscape, page_numbers=True),
-    summary="资助台账（内部留档）：每个孩子每个资助项目一行，按户汇总"))
+    summary="资助台账（内部留档）：每个孩子每个资助项目一行，按户汇总", order=70))

@@ -10,4 +10,4 @@ LETTER = register(Document(
     audience=Audience.home, context=household_context, gongwen=True,
     paper=Paper(max_pages=1, max_pages_children=2, keep_together=("此致",),
                 unbreakable=("name", "phone", "amount")),
-    summary="致建档立卡贫困家庭学生家长的一封信，每户一份"))
+    summary="致建档立卡贫困家庭学生家长的一封信，每户一份", order=20))

@@ -144,6 +144,6 @@ NOTICE = register(Document(
     audience=Audience.home, context=notice_context, word_template=word_template,
     paper=Paper(max_pages=1, max_pages_children=4, keep_together=("三、联系方式", "回　执"),
                 unbreakable=("name", "id", "phone", "docno", "amount")),
-    summary="教育扶贫政策告知单，每户一份，附回执"))
+    summary="教育扶贫政策告知单，每户一份，附回执", order=30))
 
 __all__ = ["NOTICE", "notice_context", "notice_rows"]

@@ -132,7 +132,7 @@ def word_template() -> Any:
                  ["{{ r.number }}", "{{ r.unit | bare }}", "{{ r.head | bare }}",
                   "{{ r.name | bare }}", "{{ r.stage_text | bare }}",
                   "{{ r.id_masked | bare or \"—\" }}",
-                  "{{ r.item_names | join_cn or \"—\" }}", "{{ r.amount | yuan }}"],
+                  "{{ r.items or \"—\" }}", "{{ r.amount | yuan }}"],
                  "public", LANDSCAPE.width_twips)
     layout.add_body(doc, "合计：{{ public_rows | length }}人，每学年{{ public_total | yuan }}。")
     layout.add_plain(doc, "{{ school.signing_unit }}　{{ school.date_text }}").alignment = \
@@ -146,4 +146,4 @@ PUBLIC = register(Document(
     workbook=public_xlsx, word_template=word_template,
     paper=Paper(orientation=Orientation.landscape, unbreakable=("name", "id", "amount"),
                 page_numbers=True),
-    summary="建档立卡贫困家庭学生资助公示名单（三公开），身份证号打码"))
+    summary="建档立卡贫困家庭学生资助公示名单（三公开），身份证号打码", order=60))

@@ -95,6 +95,8 @@ class Document:
     checks: Callable[[Facts], Iterable[Problem]] | None = None
     #: a short description for `templates list` and the README
     summary: str = ""
+    #: where the kind comes in lists and builds (the built-ins count in tens)
+    order: int = 100
 
     @property
     def folder(self) -> str:
@@ -148,9 +150,10 @@ def unregister(key: str) -> None:
 
 
 def kinds(scope: Scope | None = None) -> list[Document]:
-    """Return every registered kind (of `scope`), in the order they were registered."""
+    """Return every registered kind (of `scope`) by their order, then as registered."""
     _load_builtins()
-    return [k for k in _KINDS.values() if scope is None or k.scope is scope]
+    ordered = sorted(_KINDS.values(), key=lambda k: k.order)  # stable: ties as registered
+    return [k for k in ordered if scope is None or k.scope is scope]
 
 
 def kind(key: str) -> Document:

@@ -101,4 +101,4 @@ REPORT = register(Document(
     key="report", label="汇报材料", template="report", scope=Scope.school,
     audience=Audience.official, context=report_context, gongwen=True,
     paper=Paper(unbreakable=("amount", "docno")),
-    summary="学校教育扶贫工作汇报材料（公文格式）"))
+    summary="学校教育扶贫工作汇报材料（公文格式）", order=10))

@@ -62,7 +62,7 @@ class FormPage:
 
 
 PORTRAIT = FormPage()
-LANDSCAPE = FormPage(landscape=True, top=16, bottom=16, left=18, right=18)
+LANDSCAPE = FormPage(landscape=True, top=16, bottom=16, left=15, right=15)
 
 
 def new_form(page: FormPage = PORTRAIT, *, body_pt: float = BODY_PT, cell_pt: float = CELL_PT,

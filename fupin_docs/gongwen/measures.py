@@ -59,7 +59,7 @@ def signature_context(unit: str, date_text: str, *,
 TWIPS_PER_PT = 20
 TWIPS_PER_MM = 1440 / 25.4
 #: a cell's left and right margins (Word's default 0.19 cm each) plus a little slack
-CELL_PADDING = 2 * 108 + 100
+CELL_PADDING = 2 * 108 + 60
 
 
 @dataclass(frozen=True)

@@ -61,7 +61,7 @@ class Printed:
 @pytest.fixture(scope="module")
 def printed(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Printed]:
     """Return each project built with every kind and converted to PDF."""
-    require_tool("soffice", "pdftotext", "pdfinfo", "pdffonts")
+    require_tool("soffice", "fonts", "pdftotext", "pdfinfo", "pdffonts")
     found = {}
     for name, project in PROJECTS.items():
         out = tmp_path_factory.mktemp("paper") / name

@@ -56,7 +56,7 @@ def tool_output(*cmd: str | Path) -> str:
 @pytest.fixture(scope="module")
 def converted(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, float]:
     """Return one real PDF converted by LibreOffice, and how long the conversion took."""
-    require_tool("soffice")
+    require_tool("soffice", "fonts")
     src = tmp_path_factory.mktemp("src")
     out = tmp_path_factory.mktemp("pdf")
     docx = make_docx(src / "资助汇报.docx")
@@ -95,7 +95,7 @@ def test_pdf_is_complete(converted: tuple[Path, float]) -> None:
 
 
 def test_fonts_conf_maps_official_names(tmp_path: Path) -> None:
-    require_tool("fc-match")
+    require_tool("fc-match", "fonts")
     env = dict(os.environ, FONTCONFIG_FILE=str(pdf.write_fonts_conf(tmp_path)))
     expected = {"仿宋_GB2312": "FandolFang", "仿宋": "FandolFang", "FangSong": "FandolFang",
                 "楷体_GB2312": "AR PL UKai CN", "KaiTi": "AR PL UKai CN",
@@ -204,7 +204,7 @@ def test_doctor_report_mentions_each_font() -> None:
 
 
 def test_doctor_fonts_resolve_to_acceptable_faces() -> None:
-    require_tool("fc-match")
+    require_tool("fc-match", "fonts")
     by_item = {f.item: f for f in doctor.diagnose()}
     fang = by_item["仿宋_GB2312"]
     assert fang.ok and "FandolFang" in fang.detail, fang
@@ -239,3 +239,27 @@ def test_preview_needs_pdftoppm(tmp_path: Path, monkeypatch: pytest.MonkeyPatch)
     monkeypatch.setattr(preview.shutil, "which", lambda name: None)
     with pytest.raises(ToolMissing, match="poppler-utils"):
         preview.make_previews({"汇报": make_docx(tmp_path / "a.docx")}, tmp_path / "p")
+
+
+def test_pdf_refuses_wrong_faces_unless_allowed(runner, tmp_path: Path,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    from fupin_docs.cli import main
+    from fupin_docs.output import environment
+    from tests.helpers import EXAMPLES
+
+    missing = environment.Finding("仿宋_GB2312", environment.MISSING, "→ DejaVu Sans",
+                                  "sudo apt-get install …")
+    monkeypatch.setattr(environment, "pdf_font_problems", lambda: [missing])
+    monkeypatch.setattr(pdf, "find_soffice", lambda: Path("/usr/bin/true"))
+    converted: list[Path] = []
+    monkeypatch.setattr(pdf, "convert_folder", lambda files, out, **kw: converted.extend(files)
+                        or [])
+    out = tmp_path / "out"
+    args = ["build", str(EXAMPLES / "扯乐完小"), "-o", str(out), "--only", "report", "--pdf"]
+    refused = runner.invoke(main, args)
+    assert refused.exit_code == 1 and "仿宋_GB2312→ DejaVu Sans" in refused.output
+    assert "sudo make system-deps" in refused.output and "--allow-font-fallback" in refused.output
+    assert not out.exists() and not converted  # refused before anything was written
+    allowed = runner.invoke(main, args + ["--allow-font-fallback"])
+    assert allowed.exit_code == 0, allowed.output
+    assert [f.name for f in converted] == ["汇报材料.docx"]
