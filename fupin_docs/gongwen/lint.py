@@ -18,6 +18,7 @@ from fupin_docs.errors import FupinError
 from fupin_docs.gongwen.measures import CHAR_SPACING, LINE, ZI, signature_indents
 from fupin_docs.gongwen.oxml import Resolver, as_int, font_getter, toggle_getter, val_getter
 from fupin_docs.i18n import tr
+from fupin_docs.render.runs import RARE_FONT, RARE_ONLY
 
 FANGSONG = {"仿宋_GB2312", "仿宋", "FangSong_GB2312", "FangSong", "方正仿宋_GBK", "方正仿宋简体"}
 HEITI = {"黑体", "SimHei", "方正黑体_GBK", "方正黑体简体"}
@@ -412,6 +413,9 @@ def _check_paragraph(para: _Para, res: Resolver, native: bool) -> list[Departure
     for offset, r in _text_runs(p):
         run_levels = res.run_levels(p, r)
         east = res.first(run_levels, font_getter("eastAsia"))
+        text = "".join(t.text or "" for t in r.findall(qn("w:t")))
+        if east == RARE_FONT and RARE_ONLY.fullmatch(text):
+            continue  # a character the official faces lack, in the face that has it
         if para.kind == "heading" and offset < boundary:
             fonts, _ = HEADING_FONTS[para.level]
             if east not in fonts:

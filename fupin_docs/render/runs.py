@@ -24,6 +24,8 @@ _NEEDS = re.compile(f"[{WORD_JOINER}{_RARE}]")
 _CHAR = f"(?:&#?\\w+;|[^{WORD_JOINER}&<])"
 _KEPT = re.compile(f"{_CHAR}(?:{WORD_JOINER}{_CHAR})+")
 _RARE_CHARS = re.compile(f"[{_RARE}]+")
+#: a run of nothing but rare characters (what `lint` lets stand in RARE_FONT)
+RARE_ONLY = re.compile(f"[{_RARE}{WORD_JOINER}]+")
 _RFONTS = re.compile(r"<w:rFonts\b[^>]*/>")
 _LANG = re.compile(r"<w:lang\b[^>]*/>")
 # w:rPr children that come after w:rFonts / before w:lang and w:noProof, in schema order

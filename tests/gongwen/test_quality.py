@@ -22,7 +22,15 @@ from fupin_docs.documents.registry import kind, kinds
 from fupin_docs.gongwen.lint import format_departures, lint_docx
 from fupin_docs.output import pdf
 from fupin_docs.output.build import BuildOptions, build
-from tests.helpers import CHELE_FIGURES, EXAMPLES, has_ink, plain, require_tool, tree_snapshot
+from tests.helpers import (
+    CHELE_FIGURES,
+    EXAMPLES,
+    STRESS,
+    has_ink,
+    plain,
+    require_tool,
+    tree_snapshot,
+)
 
 POSIX_ONLY = pytest.mark.skipif(sys.platform.startswith("win"), reason="uses a shell script")
 GONGWEN = [k for k in kinds() if k.gongwen]
@@ -48,14 +56,15 @@ def tool(*cmd: str | Path) -> str:
 def examples_built(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     """Return the output folder of each bundled example, built with its 公文-form documents."""
     outs = {}
-    for name in ("扯乐完小", "九十一团学校"):
+    for name in ("扯乐完小", "九十一团学校", STRESS.name):
         out = tmp_path_factory.mktemp("lint") / name
-        build(EXAMPLES / name, BuildOptions(out_dir=out, only=tuple(d.key for d in GONGWEN)))
+        project = STRESS if name == STRESS.name else EXAMPLES / name
+        build(project, BuildOptions(out_dir=out, only=tuple(d.key for d in GONGWEN)))
         outs[name] = out
     return outs
 
 
-@pytest.mark.parametrize("name", ["扯乐完小", "九十一团学校"])
+@pytest.mark.parametrize("name", ["扯乐完小", "九十一团学校", STRESS.name])
 def test_every_gongwen_document_passes_lint(examples_built: dict[str, Path], name: str) -> None:
     out = examples_built[name]
     for doc in GONGWEN:
@@ -65,7 +74,8 @@ def test_every_gongwen_document_passes_lint(examples_built: dict[str, Path], nam
         bad = {rel: format_departures(d) for rel, d in found.items() if d}
         assert not bad, "\n".join(f"{rel}:\n{text}" for rel, text in bad.items())
     letters = list((out / kind("letter").folder).glob("*.docx"))
-    assert len(letters) > 10  # one per household: the loop above really checked them
+    households = 5 if name == STRESS.name else 10
+    assert len(letters) >= households  # one per household: the loop above really checked them
 
 
 def test_cli_lint_good_file(runner: CliRunner, examples_built: dict[str, Path]) -> None:
