@@ -37,6 +37,17 @@ class Boilerplate(Strict):
     seal: str | None = Field(None, description="电子印章图片（相对 pack.yaml 的路径）")
 
 
+class TemplateLimits(Strict):
+    """模板运行的限度：出错或恶意的模板不能卡住或耗尽电脑。一般不用改。"""
+
+    seconds: float = Field(30, gt=0, le=3600, description="每份文书渲染的最长时间（秒），默认 30")
+    output_chars: int = Field(50_000_000, ge=1000,
+                              description="每份文书生成的最多字数，默认 5000 万")
+    string_chars: int = Field(2_000_000, ge=1000,
+                              description="模板中一段文字的最多字数，默认 200 万")
+    range_items: int = Field(100_000, ge=10, description="range() 最多的项数，默认 10 万")
+
+
 class PackFile(Strict):
     """pack.yaml：一个县（师）的模板包。"""
 
@@ -45,6 +56,7 @@ class PackFile(Strict):
     description: str | None = Field(None, description="说明")
     policies: Any = Field(None, description="本县资助政策表（格式同 policies.yaml 的 policies:）")
     boilerplate: Boilerplate = Field(default_factory=Boilerplate, description="固定用语")
+    limits: TemplateLimits | None = Field(None, description="模板运行的限度（一般不用写）")
 
 
 @dataclass
@@ -74,6 +86,14 @@ class PackChain:
     @property
     def files(self) -> list[Path]:
         return [p.folder / PACK_FILE for p in self.packs]
+
+    def limits(self) -> dict[str, Any]:
+        """Return the template limits the most specific pack sets (each setting on its own)."""
+        found: dict[str, Any] = {}
+        for pack in reversed(self.packs):
+            if pack.config.limits is not None:
+                found.update(pack.config.limits.model_dump(exclude_unset=True))
+        return found
 
     def boilerplate(self) -> dict[str, Any]:
         """Return each boilerplate value from the most specific pack that sets it."""

@@ -93,6 +93,11 @@ class Resources:
     policy_file: Path | None
     boilerplate: dict[str, Any]
 
+    @property
+    def limits(self) -> dict[str, Any]:
+        """Return the template limits the pack chain sets (render.limits.Limits fields)."""
+        return self.chain.limits()
+
     def input_files(self) -> list[Path]:
         """Return the files besides the project's own that a build read."""
         files = list(self.chain.files)

@@ -50,7 +50,7 @@ def report_context(facts: Facts, household: Household | None = None) -> dict[str
     ctx["headings"] = {**DEFAULT_HEADINGS, **p.narrative.headings}
     # narrative and care texts may cite figures ({{ numbers.registered_students }}): render them
     # with everything else already in place, and point errors at their YAML line
-    env = make_env(autoescape=False)
+    env = make_env(autoescape=False, **({"limits": facts.limits} if facts.limits else {}))
     problems: list[Problem] = []
     ctx["care_measures"] = [{
         "name": m.name, "action": m.action,
@@ -87,14 +87,28 @@ def _render_snippet(env: jinja2.Environment, text: str, ctx: Mapping[str, Any], 
     """Return a narrative paragraph with its {{ … }} references filled in."""
     if "{" not in text:
         return text
+    from fupin_docs.render.limits import (
+        DEFAULT,
+        LimitExceeded,
+        deadline,
+        generate,
+        limit_message,
+    )
+
+    limits = facts.limits or DEFAULT
     try:
-        return env.from_string(text).render(ctx)
-    except jinja2.TemplateError as exc:
+        with deadline(limits):
+            return generate(env.from_string(text).generate(ctx), limits)
+    except (LimitExceeded, RecursionError, MemoryError) as exc:
+        what, hint = limit_message(exc)
+        problems.append(Problem(tr(f"段落中的引用有误：{what}", f"bad reference in text: {what}"),
+                                facts.loaded.where(*path), hint))
+    except Exception as exc:  # noqa: BLE001 — text from the YAML: whatever fails is its fault
         problems.append(Problem(tr(f"段落中的引用有误：{exc}", f"bad reference in text: {exc}"),
                                 facts.loaded.where(*path),
                                 tr("可用的数字如 {{ numbers.registered_students }}、"
                                    "{{ numbers.teachers }}", "e.g. {{ numbers.teachers }}")))
-        return text
+    return text
 
 
 REPORT = register(Document(

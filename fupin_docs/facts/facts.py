@@ -22,6 +22,8 @@ class Facts:
     boilerplate: dict[str, Any] = field(default_factory=dict)
     #: the internal ledger shows whole ID numbers (--full-ids, or ledger_full_ids in the data)
     full_ids: bool = False
+    #: the bounds on templates in the data (narrative paragraphs): a render.limits.Limits
+    limits: Any = None
     stats: Stats = field(init=False)
     aid: Aid = field(init=False)
     #: parts of template data that documents share, made once per build (see documents.common)

@@ -21,6 +21,7 @@ from fupin_docs.output.naming import MERGED
 from fupin_docs.output.staging import write_into
 from fupin_docs.render.docx import CompiledDocx
 from fupin_docs.render.env import make_env
+from fupin_docs.render.limits import DEFAULT, Limits
 from fupin_docs.render.merge import PrintFileWriter
 from fupin_docs.render.text import CompiledText
 
@@ -48,6 +49,8 @@ class Setup:
     root: Path
     #: the pack's seal image (PNG), switching 公文 documents to the seal layout
     seal: bytes | None = None
+    #: the bounds on every render (time, size)
+    limits: Limits = DEFAULT
 
 
 def word_template(templates: TemplateSet, kind: Document, env: Any, seal: bytes | None
@@ -66,8 +69,9 @@ class Renderer:
 
     def __init__(self, setup: Setup, facts: Facts) -> None:
         templates = TemplateSet(list(setup.template_dirs))
-        word_env = make_env(autoescape=True)
-        text_env = make_env(autoescape=False, text_dirs=templates.text_dirs())
+        word_env = make_env(autoescape=True, limits=setup.limits)
+        text_env = make_env(autoescape=False, text_dirs=templates.text_dirs(),
+                            limits=setup.limits)
         self.root, self.facts = setup.root, facts
         self.kinds: list[tuple[Document, CompiledDocx | None, CompiledText | None]] = []
         for kind in setup.kinds:

@@ -22,6 +22,7 @@ from fupin_docs.output.batch import Setup, UnitJob, render_units, word_template
 from fupin_docs.output.naming import UniqueNames, file_stem, safe_name
 from fupin_docs.output.staging import MANIFEST, Staging, manifest_bytes, read_manifest, sha256
 from fupin_docs.render.env import make_env
+from fupin_docs.render.limits import DEFAULT, Limits
 from fupin_docs.render.text import CompiledText
 
 log = logging.getLogger(__name__)
@@ -69,7 +70,7 @@ def prepare(project_path: Path, pack: str | None = None, *, full_ids: bool = Fal
     log.info("资助政策表：%s；模板查找顺序：%s", res.policy_origin,
              " → ".join(str(d) for d in res.templates.dirs))
     facts = Facts(loaded, res.policy, res.boilerplate,
-                  full_ids=full_ids or loaded.project.ledger_full_ids)
+                  full_ids=full_ids or loaded.project.ledger_full_ids, limits=Limits(**res.limits))
     warnings = loaded.warnings + check_project(facts)
     for kind in kinds if kinds is not None else select():
         if kind.checks is not None:
@@ -109,7 +110,8 @@ def build(project_path: Path, options: BuildOptions) -> BuildResult:
         # nothing from here on cites a line of the YAML: free that memory for the workers
         loaded.forget_positions()
         if per_household:
-            setup = Setup(per_household, tuple(res.templates.dirs), staging.root, seal)
+            setup = Setup(per_household, tuple(res.templates.dirs), staging.root, seal,
+                          facts.limits)
             households = len(loaded.project.households)
             report = options.progress
             step = (lambda n: report(n, households)) if report else None
@@ -130,16 +132,17 @@ def render_school_kind(kind: Document, facts: Facts, templates: TemplateSet,
                        seal: bytes | None = None) -> Iterator[tuple[str, bytes]]:
     """Yield (path, bytes) of each file of a one-per-school kind, one per format."""
     ctx: Mapping[str, Any] | None = kind.context(facts, None) if kind.context else None
+    limits = facts.limits or DEFAULT
     stem = f"{kind.folder}/{kind.label}"
     for fmt in kind.formats:
         if fmt == "docx":
             assert ctx is not None
-            env = make_env(autoescape=True)
+            env = make_env(autoescape=True, limits=limits)
             yield f"{stem}.docx", word_template(templates, kind, env, seal).render(ctx)
         elif fmt == "txt":
             assert ctx is not None
             templates.resolve(kind.text_name())
-            env = make_env(autoescape=False, text_dirs=templates.text_dirs())
+            env = make_env(autoescape=False, text_dirs=templates.text_dirs(), limits=limits)
             yield f"{stem}.txt", CompiledText(env, f"{kind.template}.txt").render(ctx)
         elif fmt == "xlsx":
             assert kind.workbook is not None

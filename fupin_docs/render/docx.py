@@ -18,6 +18,7 @@ from lxml import etree
 from fupin_docs.errors import FupinError, Location, Problem, TemplateProblem
 from fupin_docs.i18n import tr
 from fupin_docs.render.fastzip import Member, deflate, inflate, read_members, write_zip
+from fupin_docs.render.limits import DEFAULT, LimitExceeded, deadline, generate, limit_message
 from fupin_docs.render.locate import template_line
 from fupin_docs.render.runs import keep_runs
 
@@ -273,6 +274,8 @@ class CompiledDocx:
                          f"uses a variable the data does not have: {detail}")
             hint = tr("检查变量名的拼写；可用的数据见 fupin-docs templates check",
                       "check the name; see fupin-docs templates check")
+        elif isinstance(exc, (LimitExceeded, RecursionError)):
+            message, hint = limit_message(exc)
         else:
             message = tr(f"渲染出错（{type(exc).__name__}）：{detail}",
                          f"failed to render ({type(exc).__name__}): {detail}")
@@ -282,8 +285,10 @@ class CompiledDocx:
     def _render(self, part: _Part, context: Mapping) -> str:
         """Return the rendered XML of `part` (without prefix/suffix), post-processed as docxtpl."""
         assert part.template is not None
+        limits = getattr(self.env, "limits", DEFAULT)
         try:
-            xml = part.template.render(context)
+            with deadline(limits):
+                xml = generate(part.template.generate(context), limits)
         except FupinError:
             raise  # a filter already explained the problem
         except Exception as exc:  # noqa: BLE001 - any template failure becomes a user message

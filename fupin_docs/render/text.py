@@ -10,6 +10,7 @@ from jinja2.exceptions import SecurityError, TemplateSyntaxError
 
 from fupin_docs.errors import Location, Problem, TemplateProblem
 from fupin_docs.i18n import tr
+from fupin_docs.render.limits import DEFAULT, LimitExceeded, deadline, generate, limit_message
 from fupin_docs.render.locate import template_line
 
 
@@ -34,10 +35,13 @@ class CompiledText:
 
     def render(self, context: Mapping[str, Any]) -> bytes:
         """Return the rendered text as UTF-8."""
+        limits = getattr(self.template.environment, "limits", DEFAULT)
         try:
-            return self.template.render(context).encode("utf-8")
-        except (jinja2.TemplateError, SecurityError, TypeError, ValueError, ArithmeticError) as exc:
-            # the last three: a filter refused a value
+            with deadline(limits):
+                return generate(self.template.generate(context), limits).encode("utf-8")
+        except (jinja2.TemplateError, SecurityError, TypeError, ValueError, ArithmeticError,
+                LimitExceeded, RecursionError, MemoryError) as exc:
+            # TypeError, ValueError, ArithmeticError: a filter refused a value
             name, line = template_line(exc, self.template.filename)
             raise problem(exc, name or self.name, line, None) from None
 
@@ -62,6 +66,8 @@ def problem(exc: BaseException, name: str, line: int | None, source: str | None
 
 def _explain(exc: BaseException) -> tuple[str, str | None]:
     """Return what went wrong in a Jinja error, and how to fix it."""
+    if isinstance(exc, (LimitExceeded, RecursionError, MemoryError)):
+        return limit_message(exc)
     if isinstance(exc, SecurityError):
         return (tr(f"模板试图访问不允许的内容，已拒绝（{exc}）", f"unsafe access refused ({exc})"),
                 tr("模板只能使用资料中的数据和内置的格式", "templates may only use the data"))
