@@ -11,7 +11,8 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from xml.etree import ElementTree
+
+from defusedxml import ElementTree  # no DTDs, no entities: a workbook is data, not a program
 
 from fupin_docs.data.roster_columns import (
     ALL_COLUMNS,
@@ -31,6 +32,7 @@ from fupin_docs.data.roster_columns import (
 from fupin_docs.data.values import control_character
 from fupin_docs.errors import Location, Problem
 from fupin_docs.i18n import tr
+from fupin_docs.render.fastzip import ZipBomb, check_sizes
 
 _EXCEL_ERRORS = {"#N/A", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#NULL!"}
 # 填表人、合计 … lines under the table are not households
@@ -110,6 +112,13 @@ def _xlsx_sheets(path: Path, name: str) -> tuple[list[_Sheet], list[Problem]]:
                                 Location(name), _save_as())]
     from openpyxl import load_workbook  # 18 MB of imports: only for workbooks
 
+    try:
+        with zipfile.ZipFile(path) as archive:
+            check_sizes(archive.infolist(), name=name)
+    except ZipBomb as exc:
+        return [], [Problem(str(exc), Location(name), _save_as())]
+    except (OSError, zipfile.BadZipFile):
+        pass  # openpyxl says what is wrong below
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # openpyxl warns about features it drops; none matter

@@ -17,7 +17,14 @@ from lxml import etree
 
 from fupin_docs.errors import FupinError, Location, Problem, TemplateProblem
 from fupin_docs.i18n import tr
-from fupin_docs.render.fastzip import Member, deflate, inflate, read_members, write_zip
+from fupin_docs.render.fastzip import (
+    Member,
+    ZipBomb,
+    deflate,
+    inflate,
+    read_members,
+    write_zip,
+)
 from fupin_docs.render.limits import DEFAULT, LimitExceeded, deadline, generate, limit_message
 from fupin_docs.render.locate import template_line
 from fupin_docs.render.runs import keep_runs
@@ -156,6 +163,8 @@ class CompiledDocx:
         self.env = env
         try:
             self.members: list[Member] = read_members(self.path)
+        except ZipBomb as exc:
+            raise TemplateProblem.plain(str(exc), Location(self.name)) from None
         except (OSError, zipfile.BadZipFile, ValueError) as exc:
             raise TemplateProblem.plain(
                 tr(f"无法读取（不是有效的 .docx 文件）：{exc}",
@@ -180,6 +189,15 @@ class CompiledDocx:
                                         Location(self.name))
         for member in self.members:
             try:
+                if member.name.endswith((".xml", ".rels")) and b"<!DOCTYPE" in inflate(member):
+                    # a DOCTYPE can declare entities that reach outside the file (XXE) or
+                    # expand without end: no Word file needs one
+                    raise TemplateProblem.plain(
+                        tr(f"{member.name} 含有 DOCTYPE 声明（Word 文件不会有它，"
+                           "可能是恶意构造的），已拒绝",
+                           f"{member.name} holds a DOCTYPE declaration; refused"),
+                        Location(self.name),
+                        tr("用 Word 或 WPS 重新保存一份", "re-save it in Word"))
                 if member.name == DOCUMENT:
                     self._compile_document(inflate(member))
                 elif _EXTRA_PART.fullmatch(member.name):

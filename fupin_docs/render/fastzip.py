@@ -29,6 +29,41 @@ class ZipTooLarge(ValueError):
     """The archive would need zip64 (a member or the archive is 4 GiB or larger)."""
 
 
+#: what one part of a Word file or workbook may expand to, and all of them together: a
+#: school's largest part is a few MB; more is a zip bomb, not a document
+MAX_PART = 200 * 1024 * 1024
+MAX_TOTAL = 500 * 1024 * 1024
+MAX_MEMBERS = 20_000
+
+
+class ZipBomb(ValueError):
+    """An archive that expands beyond any document's size (said in the user's words)."""
+
+
+def check_sizes(infos: Iterable[zipfile.ZipInfo], *, name: str = "") -> None:
+    """Raise ZipBomb when the members of an archive declare more than a document can hold."""
+    from fupin_docs.i18n import tr
+
+    total = count = 0
+    for info in infos:
+        count += 1
+        total += info.file_size
+        if info.file_size > MAX_PART or total > MAX_TOTAL or count > MAX_MEMBERS:
+            raise ZipBomb(tr(f"{name or '压缩包'}解压后过大（其中 {info.filename} 有 "
+                             f"{info.file_size // 1024 // 1024} MB，合计超过 "
+                             f"{MAX_TOTAL // 1024 // 1024} MB 或部件过多），不像是正常的 Word 或 "
+                             "Excel 文件，已拒绝读取",
+                             f"{name or 'the archive'} expands beyond any document "
+                             f"({info.filename}: {info.file_size} bytes); refused"))
+
+
+def check_zip(path: Path | str | BinaryIO) -> None:
+    """Raise ZipBomb when the archive at `path` would expand beyond a document's size (and
+    zipfile.BadZipFile when it is not a zip)."""
+    with zipfile.ZipFile(path) as zf:
+        check_sizes(zf.infolist(), name=Path(path).name if isinstance(path, (str, Path)) else "")
+
+
 @dataclass(frozen=True, slots=True)
 class Member:
     """One zip member with its bytes as stored in the archive (compressed or not)."""
@@ -53,6 +88,7 @@ def read_members(source: Path | str | bytes | BinaryIO) -> list[Member]:
         fp = zf.fp
         assert fp is not None
         members = []
+        check_sizes(zf.infolist())
         for info in zf.infolist():
             if info.flag_bits & 0x1:
                 raise ValueError(f"encrypted zip member: {info.filename}")
@@ -113,7 +149,16 @@ def inflate(member: Member) -> bytes:
     """Return the uncompressed bytes of `member`."""
     if member.method == zipfile.ZIP_STORED:
         return member.data
-    return zlib.decompress(member.data, -15)
+    # never more than the member declares (and check_sizes bounded that): a member whose
+    # data expands further is refused, not followed
+    inflater = zlib.decompressobj(-15)
+    data = inflater.decompress(member.data, member.file_size + 1)
+    if len(data) > member.file_size or inflater.unconsumed_tail:
+        from fupin_docs.i18n import tr
+
+        raise ZipBomb(tr(f"{member.name} 解压后比压缩包里写明的大，可能是恶意构造的文件，"
+                         "已拒绝读取", f"{member.name} expands beyond its declared size; refused"))
+    return data
 
 
 def _dos_stamp(date_time: tuple[int, int, int, int, int, int]) -> tuple[int, int]:
