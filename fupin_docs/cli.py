@@ -151,6 +151,12 @@ def main(lang: str | None, quiet: bool, verbose: bool) -> None:
                         format="  %(message)s", force=True)
 
 
+ROOT_OPT = option("--root", "roots", multiple=True, type=click.Path(path_type=Path),
+                  help=("项目文件夹之外也可读取的文件夹（如县里的公共文件夹），可写多次",
+                        "a folder outside the project that may also be read "
+                        "(e.g. the county's shared folder); repeatable"))
+
+
 @main.command(help=("生成全部文件（汇报材料等）到输出文件夹。",
                     "build every document of a project."))
 @click.argument("project", type=click.Path(path_type=Path))
@@ -173,8 +179,10 @@ def main(lang: str | None, quiet: bool, verbose: bool) -> None:
               "use this template pack instead of the project's own"))
 @option("--full-ids", is_flag=True,
         help=("台账中显示完整身份证号（仅内部留档用）", "show full ID numbers in the ledger"))
+@ROOT_OPT
 def build(project: Path, out_dir: Path | None, only: str | None, jobs: int | None, pdf: bool,
-          allow_font_fallback: bool, strict: bool, pack: str | None, full_ids: bool) -> None:
+          allow_font_fallback: bool, strict: bool, pack: str | None, full_ids: bool,
+          roots: tuple[Path, ...]) -> None:
     from fupin_docs.output.build import BuildOptions
     from fupin_docs.output.build import build as run_build
 
@@ -182,7 +190,7 @@ def build(project: Path, out_dir: Path | None, only: str | None, jobs: int | Non
                            only=(tuple(k.strip() for k in only.split(",") if k.strip())
                                  if only else ()),
                            jobs=jobs, pdf=pdf, strict=strict, full_ids=full_ids, pack=pack,
-                           allow_font_fallback=allow_font_fallback)
+                           allow_font_fallback=allow_font_fallback, roots=roots)
     bar = ProgressBar() if not Ctx.quiet and sys.stderr.isatty() else None
     options.progress = bar.update if bar else None
     try:
@@ -207,10 +215,11 @@ def build(project: Path, out_dir: Path | None, only: str | None, jobs: int | Non
 @option("--strict", is_flag=True, help=("有警告也返回失败（退出码 1）", "fail on warnings"))
 @option("--pack", default=None, metavar="PACK",
         help=("改用指定的模板包（名称或路径）", "use this template pack"))
-def check(project: Path, strict: bool, pack: str | None) -> None:
+@ROOT_OPT
+def check(project: Path, strict: bool, pack: str | None, roots: tuple[Path, ...]) -> None:
     from fupin_docs.output.build import check as run_check
 
-    loaded, warnings = run_check(project, pack)
+    loaded, warnings = run_check(project, pack, roots)
     show_problems(warnings, err=False)
     if warnings:
         click.echo(tr(f"发现 {len(warnings)} 处需要核对。", f"{len(warnings)} warning(s)."))

@@ -6,6 +6,7 @@ import os
 from pathlib import Path
 from typing import Any
 
+from fupin_docs.data.roots import Roots, outside_message
 from fupin_docs.data.yamlfile import KeyPath, Loaded, Positions, load_file
 from fupin_docs.errors import Problem
 from fupin_docs.i18n import tr
@@ -13,7 +14,7 @@ from fupin_docs.i18n import tr
 KEY = "inherit"
 
 
-def load_with_inherit(path: Path, display: str, read: list[Path],
+def load_with_inherit(path: Path, display: str, read: list[Path], roots: Roots | None = None,
                       _chain: tuple[Path, ...] = ()) -> Loaded:
     """Return a YAML file merged over the file it inherits from (recursively).
 
@@ -36,6 +37,10 @@ def load_with_inherit(path: Path, display: str, read: list[Path],
         loaded.problems.append(Problem(tr(f"inherit 形成循环：{ref}", f"inherit loops: {ref}"),
                                        where))
         return loaded
+    if roots is not None and not roots.allows(path.parent / ref):
+        message, hint = outside_message("inherit 的文件", ref, roots)
+        loaded.problems.append(Problem(message, where, hint))
+        return loaded
     if not parent_path.is_file():
         loaded.problems.append(Problem(tr(f"inherit 的文件不存在：{ref}",
                                           f"inherit: no such file {ref}"),
@@ -43,7 +48,7 @@ def load_with_inherit(path: Path, display: str, read: list[Path],
                                                  "relative to this file")))
         return loaded
     read.append(parent_path)
-    parent = load_with_inherit(parent_path, _display(parent_path, path), read,
+    parent = load_with_inherit(parent_path, _display(parent_path, path), read, roots,
                                _chain + (path.resolve(),))
     problems = parent.problems + loaded.problems
     if not isinstance(parent.data, dict):

@@ -11,10 +11,11 @@ from pydantic import Field
 
 from fupin_docs.data.model import Strict
 from fupin_docs.data.positions import Positions
+from fupin_docs.data.roots import Roots, outside_message
 from fupin_docs.data.validate import validate_as
 from fupin_docs.data.values import looks_like_path
 from fupin_docs.data.yamlfile import load_file
-from fupin_docs.errors import DataError, FupinError, Problem
+from fupin_docs.errors import DataError, FupinError, Location, Problem
 from fupin_docs.i18n import tr
 
 PACK_FILE = "pack.yaml"
@@ -159,6 +160,9 @@ def _line(pack: Pack, key: str) -> int | None:
 def _load(folder: Path) -> Pack:
     """Return the pack in `folder`, validated, with located problems."""
     display = f"{folder.name}/{PACK_FILE}"
+    if not Roots([folder]).allows(folder / PACK_FILE):
+        message, _ = outside_message("模板包设置", PACK_FILE, Roots([folder]))
+        raise DataError([Problem(message, Location(display))])
     loaded = load_file(folder / PACK_FILE, display)
     problems: list[Problem] = list(loaded.problems)
     if loaded.data is not None and not isinstance(loaded.data, dict):
@@ -172,6 +176,10 @@ def _load(folder: Path) -> Pack:
         raise DataError(problems)
     seal = config.boilerplate.seal
     where = loaded.positions.of_value(("boilerplate", "seal"))
+    if seal and not Roots([folder]).allows(folder / seal):
+        message, _ = outside_message("印章图片", seal, Roots([folder]))
+        raise DataError([Problem(message, where, tr("把印章图片放进模板包的文件夹",
+                                                    "put the seal image inside the pack"))])
     if seal and not (folder / seal).is_file():
         raise DataError([Problem(tr(f"印章图片不存在：{seal}", f"seal image not found: {seal}"),
                                  where, tr("路径相对于 pack.yaml 所在文件夹",

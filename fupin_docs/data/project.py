@@ -10,6 +10,7 @@ from typing import Any
 
 from fupin_docs.data.inherit import load_with_inherit
 from fupin_docs.data.model import Household, Project
+from fupin_docs.data.roots import Roots, outside_message
 from fupin_docs.data.validate import to_model, validate_as
 from fupin_docs.data.yamlfile import KeyPath, Positions
 from fupin_docs.errors import DataError, FupinError, Location, Problem
@@ -29,6 +30,8 @@ class LoadedProject:
     positions: Positions
     inputs: list[Path] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
+    #: the folders it may read from (its own, and those named with --root)
+    roots: Roots | None = None
 
     def where(self, *path: Any) -> Location | None:
         """Return where the value at `path` was written."""
@@ -74,17 +77,25 @@ def project_files(path: Path) -> list[Path]:
     return files
 
 
-def load_project(path: Path) -> LoadedProject:
-    """Return the validated project at `path`; raise DataError listing every problem."""
+def load_project(path: Path, roots: Iterable[Path] = ()) -> LoadedProject:
+    """Return the validated project at `path`; raise DataError listing every problem.
+
+    It reads only inside its folder and the `roots` named besides (and $FUPIN_ROOTS).
+    """
     path = Path(path)
     root = path if path.is_dir() else path.parent
+    allowed = Roots.of_project(root, roots)
     files = project_files(path)
     data: dict[str, Any] = {}
     positions = Positions()
     problems: list[Problem] = []
     inherited: list[Path] = []
     for file in files:
-        loaded = load_with_inherit(file, file.name, inherited)
+        if not allowed.allows(file):
+            message, hint = outside_message("资料文件", file.name, allowed)
+            problems.append(Problem(message, Location(file.name), hint))
+            continue
+        loaded = load_with_inherit(file, file.name, inherited, allowed)
         problems += loaded.problems
         if loaded.data is None:
             continue
@@ -104,7 +115,7 @@ def load_project(path: Path) -> LoadedProject:
         positions.update(loaded.positions)
     inputs = list(files) + inherited
     if not problems:
-        problems += _merge_rosters(data, positions, root, inputs)
+        problems += _merge_rosters(data, positions, root, inputs, allowed)
     errors = [p for p in problems if p.severity == "error"]
     if errors:
         raise DataError(problems)
@@ -115,11 +126,11 @@ def load_project(path: Path) -> LoadedProject:
     if ref_problems:
         raise DataError(problems + ref_problems)
     return LoadedProject(project, root, positions, inputs,
-                         [p for p in problems if p.severity != "error"])
+                         [p for p in problems if p.severity != "error"], allowed)
 
 
 def _merge_rosters(data: dict[str, Any], positions: Positions, root: Path,
-                   inputs: list[Path]) -> list[Problem]:
+                   inputs: list[Path], roots: Roots) -> list[Problem]:
     """Append the households of each roster file named in `roster:` to `households`."""
     names = data.get("roster") or []
     names = [names] if isinstance(names, str) else names
@@ -133,6 +144,10 @@ def _merge_rosters(data: dict[str, Any], positions: Positions, root: Path,
     problems: list[Problem] = []
     for i, name in enumerate(names):
         file = root / str(name)
+        if not roots.allows(file):
+            message, hint = outside_message("花名册", str(name), roots)
+            problems.append(Problem(message, positions.of_value(("roster", i)), hint))
+            continue
         if not file.is_file():
             problems.append(Problem(tr(f"花名册文件不存在：{name}", f"roster not found: {name}"),
                                     positions.of_value(("roster", i)),

@@ -14,8 +14,9 @@ from fupin_docs.data import policy_table
 from fupin_docs.data.packs import PackChain, load_chain
 from fupin_docs.data.policy_table import PolicyTable
 from fupin_docs.data.project import LoadedProject
+from fupin_docs.data.roots import Roots, outside_message
 from fupin_docs.data.values import looks_like_path
-from fupin_docs.errors import TemplateProblem
+from fupin_docs.errors import DataError, Location, Problem, TemplateProblem
 from fupin_docs.i18n import tr
 
 POLICY_FILE = "policies.yaml"
@@ -45,10 +46,22 @@ class TemplateSet:
         for folder in self.dirs:
             candidate = folder / name
             if candidate.is_file():
+                if not self.confined(folder, candidate):
+                    raise TemplateProblem.plain(
+                        tr(f"模板 {name} 是指向 {folder.parent} 以外的链接，为安全起见不读取",
+                           f"template {name} links out of {folder.parent}; not read"),
+                        Location(str(candidate)),
+                        tr("把模板文件本身放进模板文件夹", "put the template itself in the folder"))
                 return candidate
         searched = "\n".join(f"  - {d / name}" for d in self.dirs)
         raise TemplateProblem.plain(tr(f"找不到模板 {name}，已查找：\n{searched}",
                                        f"template {name} not found; searched:\n{searched}"))
+
+    @staticmethod
+    def confined(folder: Path, path: Path) -> bool:
+        """Return True when `path` (links followed) lies inside the project or pack that owns
+        the template folder `folder`."""
+        return Roots([folder.parent]).allows(path)
 
     def display(self, name: str) -> str:
         """Return how messages name template `name`: its folder in the chain, then the name."""
@@ -72,7 +85,8 @@ class TemplateSet:
                 sub = folder / kind
                 if sub.is_dir():
                     for f in sorted(sub.iterdir()):
-                        if f.is_file() and not f.name.startswith(("~$", ".")):
+                        if (f.is_file() and not f.name.startswith(("~$", "."))
+                                and self.confined(folder, f)):
                             found[f"{kind}/{f.name}"] = f
         return dict(sorted(found.items()))
 
@@ -132,6 +146,9 @@ def _policy(loaded: LoadedProject, chain: PackChain) -> tuple[PolicyTable, str, 
         table = policy_table.table_from({"policies": loaded.project.policies}, loaded.positions)
         return table, "project", None
     own = loaded.root / POLICY_FILE
+    if own.is_file() and loaded.roots is not None and not loaded.roots.allows(own):
+        message, hint = outside_message("资助政策表", POLICY_FILE, loaded.roots)
+        raise DataError([Problem(message, Location(POLICY_FILE), hint)])
     if own.is_file():
         return policy_table.load_policy_table(own, POLICY_FILE), POLICY_FILE, own
     for pack in chain.packs:

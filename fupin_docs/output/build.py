@@ -46,6 +46,8 @@ class BuildOptions:
     pack: str | None = None
     #: make PDFs even when the official faces would print in stand-ins of another kind
     allow_font_fallback: bool = False
+    #: folders besides the project's own that it may read from (--root)
+    roots: tuple[Path, ...] = ()
 
 
 @dataclass
@@ -59,11 +61,12 @@ class BuildResult:
 
 
 def prepare(project_path: Path, pack: str | None = None, *, full_ids: bool = False,
-            kinds: list[Document] | None = None) -> tuple[Facts, Resources, list[Problem]]:
+            kinds: list[Document] | None = None, roots: tuple[Path, ...] = ()
+            ) -> tuple[Facts, Resources, list[Problem]]:
     """Return the facts of a project, its resources and every warning `check` reports
     (about the data, and about the paper of `kinds`, all kinds by default)."""
     started = time.perf_counter()
-    loaded = load_project(project_path)
+    loaded = load_project(project_path, roots)
     log.info("读取资料：%s（%d 户），用时 %.2f 秒", ", ".join(p.name for p in loaded.inputs),
              len(loaded.project.households), time.perf_counter() - started)
     res = resources_for(loaded, pack)
@@ -82,7 +85,7 @@ def build(project_path: Path, options: BuildOptions) -> BuildResult:
     """Load, check and render a project; replace the output folder only when all succeeded."""
     kinds = select(options.only)  # a wrong --only is a usage error before anything is read
     facts, res, warnings = prepare(project_path, options.pack, full_ids=options.full_ids,
-                                   kinds=kinds)
+                                   kinds=kinds, roots=options.roots)
     loaded = facts.loaded
     if options.strict and warnings:
         raise DataError([Problem(w.message, w.where, w.hint, "error", w.also) for w in warnings])
@@ -263,7 +266,8 @@ def _same_build(previous: dict[str, Any], inputs: dict[str, str], settings: dict
     return True
 
 
-def check(project_path: Path, pack: str | None = None) -> tuple[LoadedProject, list[Problem]]:
+def check(project_path: Path, pack: str | None = None, roots: tuple[Path, ...] = ()
+          ) -> tuple[LoadedProject, list[Problem]]:
     """Return the loaded project and every warning `fupin-docs check` reports."""
-    facts, _, warnings = prepare(project_path, pack)
+    facts, _, warnings = prepare(project_path, pack, roots=roots)
     return facts.loaded, warnings

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+from jinja2.exceptions import SecurityError
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SandboxedEnvironment
 
 from fupin_docs import cnformat
@@ -187,6 +188,33 @@ def _filter_join_size(args: tuple[Any, ...], kwargs: dict[str, Any]) -> int:
     return _joined_size(sep if isinstance(sep, str) else "", (items,))
 
 
+class ConfinedLoader(jinja2.BaseLoader):
+    """Find text templates in folders, never following a link out of the project or pack that
+    owns each folder (a template may {% include %} another, and must not reach /etc)."""
+
+    def __init__(self, folders: list[Path]) -> None:
+        self.folders = [Path(f) for f in folders]
+
+    def get_source(self, environment: jinja2.Environment, template: str
+                   ) -> tuple[str, str, Callable[[], bool]]:
+        parts = jinja2.loaders.split_template_path(template)  # refuses ".." and the like
+        for folder in self.folders:
+            path = folder.joinpath(*parts)
+            if not path.is_file():
+                continue
+            owner = folder.parent.resolve()
+            real = path.resolve()
+            if owner not in real.parents:
+                raise SecurityError(f"{template} links out of {folder.parent}")
+            mtime = path.stat().st_mtime
+            source = path.read_text("utf-8")
+            def unchanged(path: Path = path, mtime: float = mtime) -> bool:
+                return path.is_file() and path.stat().st_mtime == mtime
+
+            return source, str(path), unchanged
+        raise jinja2.TemplateNotFound(template)
+
+
 def make_env(*, autoescape: bool, text_dirs: list[Path] | None = None,
              limits: Limits = DEFAULT) -> SandboxedEnvironment:
     """Return the sandboxed environment every template renders in.
@@ -195,7 +223,7 @@ def make_env(*, autoescape: bool, text_dirs: list[Path] | None = None,
     templates autoescape so that ``&`` or ``<`` in a name cannot corrupt the XML. Text
     templates are found in `text_dirs` (for {% include %}).
     """
-    loader = jinja2.FileSystemLoader([str(d) for d in text_dirs]) if text_dirs else None
+    loader = ConfinedLoader(text_dirs) if text_dirs else None
     env = FupinEnvironment(
         undefined=jinja2.StrictUndefined,
         autoescape=autoescape,

@@ -16,8 +16,9 @@ from tests.helpers import EXAMPLES, MINIMAL, tree_snapshot, write_tree
 PACKS = EXAMPLES / "packs"
 
 
-def built(project: Path, out: Path, pack: str | None = None, only=("letter", "notice", "card")):
-    build(project, BuildOptions(out_dir=out, only=only, pack=pack, jobs=1))
+def built(project: Path, out: Path, pack: str | None = None, only=("letter", "notice", "card"),
+          roots=()):
+    build(project, BuildOptions(out_dir=out, only=only, pack=pack, jobs=1, roots=tuple(roots)))
     return out
 
 
@@ -141,18 +142,23 @@ def test_inherit_county_defaults_school_wins_and_lines_point_home(tmp_path):
     school = MINIMAL["school.yaml"].replace("school:\n", "inherit: ../县/county.yaml\nschool:\n", 1)
     school = school.replace("  county: 测试县\n", "").replace("  report_date: 2018-07\n", "")
     root = write_tree(tmp_path, {"县/county.yaml": county, "校/school.yaml": school})
-    loaded = load_project(root / "校")
+    # the county folder lies outside the school's: read only when named as a root
+    with pytest.raises(DataError) as refused:
+        load_project(root / "校")
+    assert "在项目文件夹之外" in refused.value.problems[0].message
+    assert "--root" in refused.value.problems[0].hint
+    loaded = load_project(root / "校", roots=[root / "县"])
     s = loaded.project.school
     assert (s.county == "测试县" and s.signing_unit == "测试县教育局"
             and s.name == "测试县测试镇测试小学")
     assert loaded.where("school", "county").file == "../县/county.yaml"
     assert loaded.where("school", "name").file == "school.yaml"
-    out = built(root / "校", tmp_path / "out", only=("notice",))
+    out = built(root / "校", tmp_path / "out", only=("notice",), roots=[root / "县"])
     assert "县补助：300元/学年" in (out / "政策告知单/上村_H01_李大.txt").read_text("utf-8")
     # an error in an inherited value names the county file and its line
     (root / "县/county.yaml").write_text(county.replace("amount: 300", "amount: -3"), "utf-8")
     with pytest.raises(DataError) as info:
-        built(root / "校", tmp_path / "out2", only=("notice",))
+        built(root / "校", tmp_path / "out2", only=("notice",), roots=[root / "县"])
     p = info.value.problems[0]
     assert (p.where.file, p.where.line) == ("../县/county.yaml", 8)
 
