@@ -6,12 +6,16 @@ prints `format_message()`.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from fupin_docs.data.values import CONTROL, INVISIBLE
 from fupin_docs.i18n import tr
+
+_UNPRINTABLE = re.compile(f"{CONTROL.pattern}|{INVISIBLE.pattern}")
 
 
 @dataclass(frozen=True)
@@ -82,12 +86,21 @@ class Problem:
             lines.append(f"    {number} | {src}" if number is not None else f"    | {src}")
             if isinstance(where.column, int) and number is not None:
                 pad = len(f"    {number} | ")
-                lines.append(" " * (pad + display_width(src[: where.column - 1])) + "^")
+                before = printable(src[: where.column - 1])
+                lines.append(" " * (pad + display_width(before)) + "^")
         if self.also is not None:
             lines.append(tr("  另见：", "  see also: ") + self.also.describe())
         if self.hint:
             lines.append(tr("  怎么改：", "  how to fix: ") + self.hint)
-        return "\n".join(lines)
+        return printable("\n".join(lines))
+
+
+def printable(text: str) -> str:
+    """Return `text` safe to show on a terminal: a half character (lone surrogate) cannot be
+    printed at all, a control character may ring, clear or recolour the screen, and a
+    zero-width or direction-changing character would hide itself or turn the line around;
+    each is shown as its code point, <U+202E>."""
+    return _UNPRINTABLE.sub(lambda m: f"<U+{ord(m.group()):04X}>", text)
 
 
 def display_width(text: str) -> int:
@@ -170,4 +183,4 @@ def located(path: Path | str, base: Path | None = None) -> str:
 
 __all__ = ["Location", "Problem", "FupinError", "UsageError", "ProblemError", "DataError",
            "TemplateProblem", "ToolMissing", "display_width", "format_problems", "has_errors",
-           "located"]
+           "located", "printable"]

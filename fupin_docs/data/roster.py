@@ -29,7 +29,7 @@ from fupin_docs.data.roster_columns import (
     read_cell,
     text,
 )
-from fupin_docs.data.values import control_character
+from fupin_docs.data.values import control_character, control_message
 from fupin_docs.errors import Location, Problem
 from fupin_docs.i18n import tr
 from fupin_docs.render.fastzip import ZipBomb, check_sizes
@@ -196,9 +196,13 @@ def _csv_sheets(path: Path, name: str) -> tuple[list[_Sheet], list[Problem]]:
                                "this is an .xlsx file named .csv"),
                             where, tr("把扩展名改为 .xlsx", "rename it to .xlsx"))]
     text_ = None
-    for encoding in ("utf-8-sig", "gb18030"):  # gb18030 covers GBK, Excel's "CSV (逗号分隔)"
+    # gb18030 covers GBK, Excel's "CSV (逗号分隔)"; UTF-8 that only fails on a half character
+    # (a lone surrogate, as some programs write) is read as UTF-8, so that the cell holding it
+    # is reported by row and column
+    for encoding, errors in (("utf-8-sig", "strict"), ("utf-8-sig", "surrogatepass"),
+                             ("gb18030", "strict")):
         try:
-            text_ = data.decode(encoding)
+            text_ = data.decode(encoding, errors)
             break
         except UnicodeDecodeError:
             continue
@@ -288,10 +292,8 @@ class _Reader:
                                     f"Excel error {value}"),
                                  cells[col], tr("请改正公式，或直接填写内容", "fix the formula"))
                 elif isinstance(value, str) and (bad := control_character(value)):
-                    code = ord(bad)
-                    self.problem(tr(f"单元格中有不可见的控制字符（U+{code:04X}）",
-                                    f"control character U+{code:04X} in the cell"),
-                                 cells[col], tr("删除该字符后保存", "delete it"))
+                    self.problem(control_message(bad, tr("单元格中", "")), cells[col],
+                                 tr("删除该字符后保存", "delete it"))
                 elif not is_blank(value):
                     try:
                         values[col] = read_cell(col, value)

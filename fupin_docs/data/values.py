@@ -12,15 +12,38 @@ import unicodedata
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from fupin_docs.i18n import tr
+
 # ---------------------------------------------------------------- characters
 
-#: characters that are not text (a pasted bell, a form feed); they would break a Word file
-CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f]")
+#: characters that are not text (a pasted bell, a form feed) and halves of a character (a lone
+#: surrogate, written as "\\ud800" in YAML); they would break a Word file or its name
+CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff]")
+#: characters that print as nothing or turn the text around (zero-width, bidi overrides): a name
+#: holding one looks like another name, and sorts and searches differently
+INVISIBLE = re.compile("[\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064"
+                       "\u2066-\u206f\ufeff\ufff9-\ufffb]")
 
 
 def control_character(text: str) -> str | None:
-    """Return the first control character in `text`, or None."""
+    """Return the first control character (or lone surrogate) in `text`, or None."""
     found = CONTROL.search(text)
+    return found.group() if found else None
+
+
+def control_message(char: str, where: str) -> str:
+    """Return what a message says of a control character or lone surrogate found `where`."""
+    code = ord(char)
+    if 0xD800 <= code <= 0xDFFF:
+        return tr(f"{where}有半个字符（U+{code:04X}，单独的代理码元），不是有效的文字",
+                  f"a lone surrogate U+{code:04X} in the text")
+    return tr(f"{where}有不可见的控制字符（U+{code:04X}）",
+              f"control character U+{code:04X} in the text")
+
+
+def invisible_character(text: str) -> str | None:
+    """Return the first zero-width or direction-changing character in `text`, or None."""
+    found = INVISIBLE.search(text)
     return found.group() if found else None
 
 
@@ -192,5 +215,6 @@ def looks_like_path(ref: str) -> bool:
 
 
 __all__ = ["CONTROL", "DATE_FORMS", "BadDate", "DocDate", "MONEY_LIMIT", "NO_WORDS", "STAGES",
-           "STAGE_ALIASES", "YES_WORDS", "control_character", "grade_number", "half_width",
+           "STAGE_ALIASES", "YES_WORDS", "INVISIBLE", "control_character", "control_message",
+           "invisible_character", "grade_number", "half_width",
            "looks_like_path", "parse_date", "parse_money", "stage_name", "yes_no"]

@@ -13,7 +13,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from yaml.resolver import Resolver
 
 from fupin_docs.data.positions import Entry, KeyPath, Positions, location_at, path_text
-from fupin_docs.data.values import CONTROL
+from fupin_docs.data.values import CONTROL, control_message
 from fupin_docs.errors import Location, Problem
 from fupin_docs.i18n import tr
 
@@ -286,8 +286,7 @@ class _Walker:
                 bad = CONTROL.search(value) if isinstance(value, str) else None
                 if bad:
                     self.problems.append(Problem(
-                        tr(f"文字中有不可见的控制字符（U+{ord(bad.group()):04X}）",
-                           f"control character U+{ord(bad.group()):04X} in the text"),
+                        control_message(bad.group(), tr("文字中", "")),
                         self.positions.of_value(path),
                         tr("删除该字符；双引号中的 \\a、\\b 等也会写出控制字符", "delete it")))
                 return value
@@ -341,6 +340,12 @@ class _Walker:
                                          tr("字段名请写成简单文字", "write keys as plain text")))
             return _SKIP
         key = key if isinstance(key, (str, int)) else str(key)
+        bad = CONTROL.search(key) if isinstance(key, str) else None
+        if bad:
+            self.problems.append(Problem(control_message(bad.group(), tr("字段名中", "")),
+                                         self._at(key_node, path),
+                                         tr("删除该字符", "delete it")))
+            return _SKIP
         mark = key_node.start_mark
         if key in result:
             first = self.positions.of_key(path + (key,))

@@ -192,6 +192,18 @@ def roster_read(*births: dt.date) -> Callable[[Path, Path], None]:
 
 
 BIRTHS = (dt.date(2010, 3, 5), dt.date(2012, 6, 1), dt.date(2011, 1, 9))
+#: a project's own policy table; the amount is on line 8
+POLICY_TABLE = """\
+policies:
+  name: 测试县资助政策表
+  year: 2018
+  items:
+    - id: boarding
+      name: 义务教育寄宿生生活补助
+      stage: [小学]
+      amount: 1750
+      kind: 补助
+"""
 THIRD = Y + ("  - id: H03\n    head: 李*四?\n    unit: 上村\n    children:\n"
              "      - {name: 李小三, gender: 男, stage: 小学, grade: 3}\n")
 
@@ -305,6 +317,15 @@ CASES = [
     Case("char-control-escaped", "转义写出的控制字符 / \"\\a\" in a name",
          {"school.yaml": edit("head: 李大", 'head: "李\\a大"')},
          ("控制字符（U+0007）", "school.yaml 第17行")),
+    Case("char-lone-surrogate", "半个字符 / a lone surrogate \"\\ud800\" in a name",
+         {"school.yaml": edit("head: 李大", 'head: "李\\ud800大"')},
+         ("半个字符（U+D800", "school.yaml 第17行第11列")),
+    Case("char-lone-surrogate-check", "check：半个字符 / check finds a lone surrogate",
+         {"school.yaml": edit("name: 李小一", 'name: "李\\udc00小一"')},
+         ("半个字符（U+DC00", "school.yaml 第21行"), command="check"),
+    Case("char-lone-surrogate-key", "字段名中的半个字符 / a lone surrogate in a key",
+         {"school.yaml": edit("  town: 测试镇\n", '  town: 测试镇\n  "\\ud800": 1\n')},
+         ("字段名中有半个字符（U+D800", "school.yaml 第6行")),
     Case("char-xml-specials", "& < > 引号 / names with & < > ' \"",
          {"school.yaml": edit("head: 李大", "head: \"李&<大>'\\\"\"")},
          ok=True, verify=name_intact("李&<大>'\"")),
@@ -373,6 +394,18 @@ CASES = [
     Case("roster-csv-control-char", "CSV 姓名中的控制字符 / control character in a CSV cell",
          {"school.yaml": CSV_YAML, "花名册.csv": csv_text(with_rows((1, 3, "赵\x07小二")))},
          ("控制字符（U+0007）", "花名册.csv 第3行第D列")),
+    Case("roster-csv-lone-surrogate", "CSV 中的半个字符 / a lone surrogate in a CSV cell",
+         {"school.yaml": CSV_YAML, "花名册.csv": csv_text(with_rows((1, 3, "赵\ud800小二")))
+          .encode("utf-8", "surrogatepass")},
+         ("半个字符（U+D800", "花名册.csv 第3行第D列")),
+    Case("roster-csv-lone-surrogate-check", "check：CSV 中的半个字符 / check, surrogate in CSV",
+         {"school.yaml": CSV_YAML, "花名册.csv": csv_text(with_rows((2, 1, "钱\udfff")))
+          .encode("utf-8", "surrogatepass")},
+         ("半个字符（U+DFFF", "花名册.csv 第4行第B列"), command="check"),
+    Case("roster-csv-surrogate-header", "表头中的半个字符 / a lone surrogate in a header",
+         {"school.yaml": CSV_YAML, "花名册.csv": csv_text(ROWS).replace(
+             "年级\n", "年级,备\ud800注\n", 1).encode("utf-8", "surrogatepass")},
+         ok=True, verify=roster_read(*BIRTHS)),
     Case("roster-not-found", "花名册文件不存在 / roster file missing",
          {"school.yaml": XLSX_YAML}, ("花名册文件不存在：花名册.xlsx", "school.yaml 第27行")),
     # templates
@@ -418,6 +451,12 @@ CASES = [
     Case("template-text-gbk", "GBK 编码的文本模板 / a text template saved as GBK",
          {"templates/text/report.txt": "报告{{ school.name }}\n".encode("gbk")},
          ("report.txt", "UTF-8")),
+    Case("policy-three-decimals", "政策表金额三位小数 / 1750.005 in the policy table",
+         {"policies.yaml": POLICY_TABLE.replace("amount: 1750", "amount: 1750.005")},
+         ("有三位以上小数", "policies.yaml 第8行")),
+    Case("policy-three-decimals-check", "check：政策表金额三位小数 / check, 1750.005元",
+         {"policies.yaml": POLICY_TABLE.replace("amount: 1750", 'amount: "1750.005元"')},
+         ("有三位以上小数", "policies.yaml 第8行"), command="check"),
     Case("value-absurd-amount", "金额 1e400 / an amount too large to print",
          {"school.yaml": Y + "figures:\n  investments:\n    - {purpose: 操场, amount: 1e400}\n"},
          ("金额", "school.yaml 第29行")),
