@@ -7,7 +7,9 @@ works for ``--help`` without reading sys.argv at import time.
 from __future__ import annotations
 
 import logging
+import signal
 import sys
+from concurrent.futures.process import BrokenProcessPool
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
@@ -399,19 +401,50 @@ def _lang_from(argv: list[str]) -> str | None:
     return None
 
 
+#: the signal that stopped the run, if one did (its exit code is 128 + its number)
+_stopped_by = 0
+
+
+def _stop_on_signals() -> None:
+    """Make SIGTERM (a service manager, `kill`) and SIGHUP (a closed terminal) stop a run
+    the way Ctrl-C does: staging removed, the previous output kept, a message."""
+
+    def stop(signum: int, _frame: Any) -> None:
+        global _stopped_by
+        _stopped_by = signum
+        raise KeyboardInterrupt
+
+    for name in ("SIGTERM", "SIGHUP"):
+        if hasattr(signal, name):
+            signal.signal(getattr(signal, name), stop)
+
+
+def _interrupted() -> None:
+    """Say the run was stopped and exit as a stopped program does."""
+    click.echo(tr("已中断，输出文件夹保持原样。", "interrupted; the output folder is unchanged."),
+               err=True)
+    sys.exit(128 + (_stopped_by or signal.SIGINT))
+
+
 def run(argv: list[str] | None = None) -> None:
     """Entry point: pick the language, run, and turn every failure into a message and a code."""
     args = sys.argv[1:] if argv is None else argv
     lang = _lang_from(args)
     if lang in ("zh", "en"):
         set_lang(lang)
+    _stop_on_signals()
     try:
         main(args=args, standalone_mode=False)
     except (click.exceptions.Abort, KeyboardInterrupt):
-        click.echo(tr("已中断，输出文件夹保持原样。",
-                      "interrupted; the output folder is unchanged."),
-                   err=True)
-        sys.exit(130)
+        _interrupted()
+    except BrokenProcessPool:  # a worker was killed: by our own stop signal, or from outside
+        if _stopped_by:
+            _interrupted()
+        click.echo(tr("生成每户文件的子进程意外退出（可能是内存不足，或被其他程序结束）。"
+                      "输出文件夹保持原样，请重新生成；仍不行时可加 --jobs 1",
+                      "a worker process died (out of memory, or killed); the output folder "
+                      "is unchanged. Build again, or use --jobs 1"), err=True)
+        sys.exit(1)
     except click.ClickException as exc:  # ours (_Shown) and Click's usage errors
         exc.show()
         sys.exit(exc.exit_code)

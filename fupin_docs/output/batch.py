@@ -124,6 +124,10 @@ def _init_worker(setup: Setup, facts: Facts) -> None:
     global _renderer
     # Ctrl-C goes to the whole process group: the main process reports it, workers stay quiet
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # the main process's stop handlers are not the workers': a stopped worker just ends
+    for name in ("SIGTERM", "SIGHUP"):
+        if hasattr(signal, name):
+            signal.signal(getattr(signal, name), signal.SIG_DFL)
     _renderer = Renderer(setup, facts)
 
 

@@ -11,6 +11,9 @@ _RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)),
              *(f"LPT{i}" for i in range(1, 10))}
 #: the folder of each per-household kind that holds its print files
 MERGED = "合并打印"
+#: bytes a file name may take before its extension: file systems allow 255 (UTF-8 on Linux),
+#: and a Chinese character takes three
+NAME_BYTES = 200
 
 
 def safe_name(text: str, limit: int = 80) -> str:
@@ -18,7 +21,15 @@ def safe_name(text: str, limit: int = 80) -> str:
     name = _FORBIDDEN.sub("_", text).strip(" .")
     if name.upper().split(".")[0] in _RESERVED:
         name = "_" + name
-    return name[:limit] or "_"
+    return fit_bytes(name[:limit]) or "_"
+
+
+def fit_bytes(name: str, size: int = NAME_BYTES) -> str:
+    """Return `name` cut, on a character boundary, to at most `size` bytes of UTF-8."""
+    data = name.encode("utf-8", "surrogatepass")
+    if len(data) <= size:
+        return name
+    return data[:size].decode("utf-8", "ignore").rstrip(" .")
 
 
 def file_stem(household: Household, unit_name: str) -> str:
@@ -26,8 +37,8 @@ def file_stem(household: Household, unit_name: str) -> str:
 
     The household id is unique in a project, so two heads with the same name never collide.
     """
-    return "_".join([safe_name(unit_name, 30), safe_name(household.id, 30),
-                     safe_name(household.head, 30)])
+    return fit_bytes("_".join([safe_name(unit_name, 30), safe_name(household.id, 30),
+                               safe_name(household.head, 30)]))
 
 
 class UniqueNames:

@@ -2,18 +2,36 @@
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import json
 import os
 import shutil
+import signal
+import stat
 import tempfile
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from types import TracebackType
+from typing import Any
 
 from fupin_docs.errors import FupinError
 from fupin_docs.i18n import tr
 
+try:  # POSIX: a staging folder in use is locked; a killed build's lock is gone with it
+    import fcntl
+except ImportError:  # Windows: the pid in the folder's name tells instead
+    fcntl = None  # type: ignore[assignment]
+
 MANIFEST = "manifest.json"
+#: what the manifest says made it; with the seal it tells our folders from anyone else's
+GENERATOR = "fupin-docs"
+_SEAL_SALT = b"fupin-docs manifest seal v1\n"
+#: files Word, WPS and LibreOffice leave beside a document while it is open
+_LOCK_FILE = ("~$", ".~lock.")
+
+
 def sha256(data: bytes) -> str:
     """Return the hex sha256 of `data`."""
     return hashlib.sha256(data).hexdigest()
@@ -27,10 +45,14 @@ class Staging:
     """
 
     def __init__(self, target: Path):
-        self.target = Path(target).absolute()
+        target = Path(target).absolute()
+        # an output reached through a link is built beside the folder it really is, so the
+        # swap replaces that folder and not the link
+        self.target = target.resolve() if target.is_symlink() else target
         self.root: Path | None = None
         self.written: dict[str, str] = {}  # relative path -> sha256
         self._folded: set[str] = set()
+        self._lock: int | None = None
 
     def __enter__(self) -> Staging:
         ensure_replaceable(self.target)
@@ -41,9 +63,10 @@ class Staging:
             self.root = Path(tempfile.mkdtemp(prefix=f".{self.target.name}.tmp-{os.getpid()}-",
                                               dir=self.target.parent))
         except OSError as exc:  # the parent is a file, read-only, on a missing drive …
-            raise FupinError(tr(f"无法在 {self.target.parent} 建立输出文件夹：{exc.strerror}",
+            raise FupinError(tr(f"无法在 {self.target.parent} 建立输出文件夹：{_reason(exc)}",
                                 f"cannot create the output folder in {self.target.parent}: "
                                 f"{exc.strerror}")) from None
+        self._lock = _lock_folder(self.root)
         return self
 
     def write(self, rel: str, data: bytes) -> None:
@@ -62,36 +85,114 @@ class Staging:
     def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None,
                  tb: TracebackType | None) -> None:
         assert self.root is not None
-        if kind is not None:
-            shutil.rmtree(self.root, ignore_errors=True)
-            return
+        with _signals_held():  # a second Ctrl-C or a SIGTERM must not cut the clean-up short
+            try:
+                if kind is None:
+                    self._swap()
+            finally:
+                _unlock(self._lock)
+                _remove(self.root)
+
+    def _swap(self) -> None:
+        """Put the staging folder in the target's place, keeping the target's permissions."""
+        assert self.root is not None
         old = None
         try:
+            mode = _folder_mode(self.target)
             if self.target.exists():
                 old = self.target.with_name(f".{self.target.name}.old-{os.getpid()}")
-                shutil.rmtree(old, ignore_errors=True)
+                _remove(old)
                 os.replace(self.target, old)
             os.replace(self.root, self.target)
+            os.chmod(self.target, mode)  # mkdtemp made it 700
         except OSError as exc:  # e.g. a file in the target is open on Windows: put it back
             if old is not None and old.exists() and not self.target.exists():
                 os.replace(old, self.target)
-            shutil.rmtree(self.root, ignore_errors=True)
-            raise FupinError(tr(f"无法替换输出文件夹 {self.target}：{exc.strerror}。"
-                                "请关闭其中打开的文件后重试",
-                                f"cannot replace {self.target}: {exc.strerror}")) from None
-        if old is not None:
-            shutil.rmtree(old, ignore_errors=True)
+            raise FupinError(tr(f"无法替换输出文件夹 {self.target}：{_reason(exc)}。"
+                                "原来的输出保持不变；请关闭其中打开的文件后重试",
+                                f"cannot replace {self.target}: {exc.strerror}; the previous "
+                                "output is unchanged")) from None
+        if old is not None and not _remove(old):
+            raise FupinError(tr(
+                f"新的输出已生成，但旧的输出 {old} 删不掉（其中有文件正被打开或没有权限）。"
+                "关闭这些文件后可手动删除；下次生成时也会自动删除",
+                f"the new output is in place, but the old one at {old} could not be removed; "
+                "the next build removes it"))
 
 
-def _alive(pid: int) -> bool:
-    """Return True when process `pid` still runs (so its staging folder is in use)."""
+def _folder_mode(target: Path) -> int:
+    """Return the permissions the output folder should have: its own, or the umask's."""
+    try:
+        return stat.S_IMODE(target.stat().st_mode)
+    except OSError:
+        mask = os.umask(0o022)
+        os.umask(mask)
+        return 0o777 & ~mask
+
+
+@contextmanager
+def _signals_held() -> Iterator[None]:
+    """Hold SIGINT and SIGTERM while the body runs (POSIX); they arrive right after it."""
+    held = {signal.SIGINT, signal.SIGTERM}
+    if not hasattr(signal, "pthread_sigmask"):
+        yield
+        return
+    before = signal.pthread_sigmask(signal.SIG_BLOCK, held)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, before)
+
+
+def _remove(folder: Path) -> bool:
+    """Remove `folder` and everything in it, read-only files too; return True when gone."""
+
+    def retry(function: Callable[..., Any], path: str, _info: Any) -> None:
+        try:
+            os.chmod(path, stat.S_IWRITE | stat.S_IREAD | stat.S_IEXEC)
+            function(path)
+        except OSError:
+            pass
+
+    if folder.is_symlink():
+        folder.unlink()
+    elif folder.exists():
+        shutil.rmtree(folder, onerror=retry)
+    return not os.path.lexists(folder)
+
+
+def _lock_folder(folder: Path) -> int | None:
+    """Hold a lock on `folder` for as long as this process lives (None where unsupported)."""
+    if fcntl is None:
+        return None
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        return fd
+    except OSError:
+        return None
+
+
+def _unlock(fd: int | None) -> None:
+    if fd is not None:
+        os.close(fd)
+
+
+def _in_use(folder: Path, pid: int) -> bool:
+    """Return True when a running build still owns `folder`."""
     if pid == os.getpid():
+        return True
+    if fcntl is not None:  # the lock is exact: a reused pid cannot keep a folder alive
+        fd = _lock_folder(folder)
+        if fd is not None:
+            _unlock(fd)
+            return False
         return True
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
         return False
-    except (PermissionError, OSError):
+    except OSError:
         return True  # exists but not ours, or a platform that cannot tell: leave it alone
     return True
 
@@ -102,47 +203,154 @@ def remove_stale(target: Path) -> None:
     for folder in target.parent.glob(f".{target.name}.*-*"):
         kind, _, rest = folder.name[len(target.name) + 2:].partition("-")
         pid = rest.split("-", 1)[0]
-        if kind not in ("tmp", "old") or not pid.isdigit() or _alive(int(pid)):
+        if kind not in ("tmp", "old") or not pid.isdigit() or folder.is_symlink():
             continue
-        if kind == "old" and not target.exists():
-            os.replace(folder, target)
-        else:
-            shutil.rmtree(folder, ignore_errors=True)
+        if kind == "old":  # only ever there between two renames: its build is gone
+            if int(pid) == os.getpid():
+                continue
+            if not target.exists():
+                os.replace(folder, target)
+                continue
+        elif _in_use(folder, int(pid)):
+            continue
+        _remove(folder)
 
 
 _made: set[Path] = set()
 
 
 def write_into(root: Path, rel: str, data: bytes) -> str:
-    """Write `data` at `root`/`rel` inside a staging folder; return its sha256."""
+    """Write `data` at `root`/`rel` inside a staging folder; return its sha256.
+
+    A full disk, a missing permission or a name too long is a message naming the file.
+    """
     path = root / rel
-    if path.parent not in _made:  # 10,000 households share a few folders
-        path.parent.mkdir(parents=True, exist_ok=True)
-        _made.add(path.parent)
-    path.write_bytes(data)
+    try:
+        if path.parent not in _made:  # 10,000 households share a few folders
+            path.parent.mkdir(parents=True, exist_ok=True)
+            _made.add(path.parent)
+        with open(path, "xb") as f:  # never through a link, never over another file
+            f.write(data)
+    except FileExistsError:
+        raise FupinError(tr(f"两份文件要写到同一个位置：{rel}", f"two outputs share {rel}")) from None
+    except OSError as exc:
+        raise WriteFailed(rel, exc) from None
     return sha256(data)
 
 
+class WriteFailed(FupinError):
+    """An output could not be written; the previous output is left as it was."""
+
+    def __init__(self, rel: str, exc: OSError | str, hint: str | None = None) -> None:
+        if isinstance(exc, str):  # unpickled in the main process from a worker's message
+            super().__init__(exc)
+            return
+        reason, fix = _reason(exc), _fix(exc)
+        super().__init__(tr(f"无法写入输出文件“{rel}”：{reason}。原来的输出保持不变。\n"
+                            f"  怎么改：{fix}",
+                            f"cannot write the output '{rel}': {exc.strerror}; the previous "
+                            f"output is unchanged.\n  how to fix: {fix}"))
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (WriteFailed, ("", self.message))
+
+
+def _reason(exc: OSError) -> str:
+    """Return what went wrong, as a user would say it."""
+    return {errno.ENOSPC: tr("磁盘已满", "the disk is full"),
+            errno.EDQUOT: tr("磁盘配额已用完", "the disk quota is used up"),
+            errno.EACCES: tr("没有写入权限", "permission denied"),
+            errno.EPERM: tr("没有写入权限", "permission denied"),
+            errno.EROFS: tr("磁盘是只读的", "the disk is read-only"),
+            errno.ENAMETOOLONG: tr("文件名或路径太长", "the file name or path is too long"),
+            }.get(exc.errno or 0, exc.strerror or str(exc))
+
+
+def _fix(exc: OSError) -> str:
+    """Return what the user can do about `exc`."""
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        return tr("腾出磁盘空间，或用 -o 输出到另一个磁盘，再重新生成",
+                  "free some space, or build onto another disk with -o")
+    if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        return tr("用 -o 指定一个自己有写入权限的文件夹",
+                  "choose a folder you may write to with -o")
+    if exc.errno == errno.ENAMETOOLONG:
+        return tr("用 -o 指定一个路径较短的文件夹（如 D:\\输出），或把过长的名字改短",
+                  "choose an output folder with a shorter path, or shorten the long names")
+    return tr("检查输出文件夹所在的磁盘后重新生成", "check the disk and build again")
+
+
 def ensure_replaceable(target: Path) -> None:
-    """Refuse to replace a folder that fupin-docs did not make (it has no manifest.json)."""
+    """Refuse to replace a folder unless fupin-docs wrote all of it, as its signed manifest
+    says: a folder of someone else's, a file added or an output edited since is never lost."""
     if target.is_file():
         raise FupinError(tr(f"输出位置 {target} 是一个文件，请指定文件夹",
                             f"output {target} is a file; give a folder"))
-    if target.is_dir() and any(target.iterdir()) and not (target / MANIFEST).is_file():
+    if not target.is_dir() or not any(target.iterdir()):
+        return
+    manifest = read_manifest(target)
+    if manifest is None:
         raise FupinError(tr(f"输出文件夹 {target} 里已有其他文件，且不是 fupin-docs 生成的"
-                            f"（没有 {MANIFEST}）。为免覆盖，请用 -o 指定一个新文件夹",
-                            f"{target} holds files fupin-docs did not write (no {MANIFEST}); "
-                            f"choose an empty folder with -o"))
+                            f"（没有 fupin-docs 签名的 {MANIFEST}）。为免覆盖，请用 -o 指定一个新文件夹",
+                            f"{target} holds files fupin-docs did not write (no {MANIFEST} "
+                            f"signed by fupin-docs); choose an empty folder with -o"))
+    outputs = manifest.get("outputs", {})
+    added, edited = [], []
+    for path in sorted(target.rglob("*")):
+        rel = path.relative_to(target).as_posix()
+        if path.is_dir() and not path.is_symlink() or rel == MANIFEST:
+            continue
+        if rel not in outputs or path.is_symlink():
+            added.append(rel)
+        elif sha256(path.read_bytes()) != outputs[rel]:
+            edited.append(rel)
+    if any(Path(rel).name.startswith(_LOCK_FILE) for rel in added):
+        raise FupinError(tr(f"输出文件夹 {target} 中有文件正在 Word/WPS/LibreOffice 中打开"
+                            f"（{_some(r for r in added if Path(r).name.startswith(_LOCK_FILE))}）。"
+                            "请先关闭这些文件再生成",
+                            f"files in {target} are open in an office program; close them"))
+    if added:
+        raise FupinError(tr(f"输出文件夹 {target} 里有不是 fupin-docs 生成的文件：{_some(added)}。"
+                            "为免丢失，未做任何改动。请把这些文件移到别处，或用 -o 指定一个新文件夹",
+                            f"{target} holds files fupin-docs did not write: {_some(added)}; "
+                            f"nothing was changed. Move them away or choose another folder"))
+    if edited:
+        raise FupinError(tr(f"输出文件夹 {target} 中有文件在生成后被修改过：{_some(edited)}。"
+                            "为免丢失这些修改，未做任何改动。请把改过的文件另存到别处（或删除），再重新生成",
+                            f"files in {target} were changed after they were built: "
+                            f"{_some(edited)}; nothing was changed. Save them elsewhere (or "
+                            f"delete them) and build again"))
+
+
+def _some(names: Iterator[str] | list[str], shown: int = 5) -> str:
+    """Return up to `shown` names, and how many more there are."""
+    items = list(names)
+    text = "、".join(items[:shown])
+    return text + (tr(f" 等 {len(items)} 个", f" and {len(items) - shown} more")
+                   if len(items) > shown else "")
 
 
 def read_manifest(target: Path) -> dict | None:
-    """Return the manifest of a previous build in `target`, if there is a readable one."""
+    """Return the manifest of a previous build in `target`, when fupin-docs wrote and sealed it."""
     try:
-        return json.loads((target / MANIFEST).read_text("utf-8"))
+        manifest = json.loads((target / MANIFEST).read_text("utf-8"))
     except (OSError, ValueError):
         return None
+    if (not isinstance(manifest, dict) or not isinstance(manifest.get("outputs"), dict)
+            or manifest.get("seal") != _seal(manifest)):
+        return None
+    return manifest
+
+
+def _seal(manifest: dict) -> str:
+    """Return the seal of a manifest: a hash of everything else in it, under our salt."""
+    body = {k: v for k, v in manifest.items() if k != "seal"}
+    text = json.dumps(body, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return sha256(_SEAL_SALT + text.encode())
 
 
 def manifest_bytes(manifest: dict) -> bytes:
-    """Return the manifest as stable, readable JSON."""
-    return (json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode()
+    """Return the manifest as stable, readable JSON, sealed so later builds know it is ours."""
+    sealed = {**manifest, "generator": GENERATOR}
+    sealed["seal"] = _seal(sealed)
+    return (json.dumps(sealed, ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode()
