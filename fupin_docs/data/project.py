@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import unicodedata
 from collections.abc import Generator, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -12,6 +13,7 @@ from fupin_docs.data.inherit import load_with_inherit
 from fupin_docs.data.model import Household, Project
 from fupin_docs.data.roots import Roots, outside_message
 from fupin_docs.data.validate import to_model, validate_as
+from fupin_docs.data.values import file_name_key, invisible_character
 from fupin_docs.data.yamlfile import KeyPath, Positions
 from fupin_docs.errors import DataError, FupinError, Location, Problem
 from fupin_docs.i18n import tr
@@ -122,11 +124,13 @@ def load_project(path: Path, roots: Iterable[Path] = ()) -> LoadedProject:
     project, model_problems = _validate(data, positions)
     if project is None:
         raise DataError(problems + model_problems)
+    # an invisible character in an id is often why a reference is "missing": say both
+    hidden = list(invisible_characters(project, positions))
     ref_problems = list(check_references(project, positions))
     if ref_problems:
-        raise DataError(problems + ref_problems)
+        raise DataError(problems + hidden + ref_problems)
     return LoadedProject(project, root, positions, inputs,
-                         [p for p in problems if p.severity != "error"], allowed)
+                         [p for p in problems if p.severity != "error"] + hidden, allowed)
 
 
 def _merge_rosters(data: dict[str, Any], positions: Positions, root: Path,
@@ -180,7 +184,8 @@ def check_references(project: Project, positions: Positions) -> Iterable[Problem
     """Yield a problem for each duplicate id and each reference to something that does not exist."""
     teachers = yield from _unique_ids("teachers", [t.id for t in project.teachers], positions)
     units = yield from _unique_ids("units", [u.id for u in project.units], positions)
-    households = yield from _unique_ids("households", [h.id for h in project.households], positions)
+    households = yield from _unique_ids("households", [h.id for h in project.households], positions,
+                                        file_names=True)
     students = yield from _unique_children(project.households, positions)
 
     lead = project.leadership
@@ -209,18 +214,105 @@ def check_references(project: Project, positions: Positions) -> Iterable[Problem
                                 tr("学生编号", "student id"))
 
 
-def _unique_ids(section: str, ids: list[str], positions: Positions
-                ) -> Generator[Problem, None, set[str]]:
-    """Yield a problem per repeated id in `section`; return the set of ids."""
+def _names_and_ids(project: Project) -> Iterator[tuple[KeyPath, str, str]]:
+    """Yield (path, what, text) for every name and id, and every reference to an id."""
+    teacher, unit = tr("教师编号", "teacher id"), tr("自然村/连队编号", "unit id")
+    household, student = tr("户编号", "household id"), tr("学生编号", "student id")
+    for i, t in enumerate(project.teachers):
+        yield ("teachers", i, "id"), teacher, t.id
+        yield ("teachers", i, "name"), tr("教师姓名", "teacher's name"), t.name
+    for i, u in enumerate(project.units):
+        yield ("units", i, "id"), unit, u.id
+        yield ("units", i, "name"), tr("自然村/连队名称", "unit name"), u.name
+    for i, h in enumerate(project.households):
+        yield ("households", i, "id"), household, h.id
+        yield ("households", i, "head"), tr("户主姓名", "head of household"), h.head
+        yield ("households", i, "unit"), unit, h.unit
+        for j, c in enumerate(h.children):
+            if c.id is not None:
+                yield ("households", i, "children", j, "id"), student, c.id
+            yield ("households", i, "children", j, "name"), tr("子女姓名", "child's name"), c.name
+    lead = project.leadership
+    if lead is not None:
+        yield ("leadership", "leader"), teacher, lead.leader
+        if lead.office_director:
+            yield ("leadership", "office_director"), teacher, lead.office_director
+        for key, refs in (("deputies", lead.deputies), ("members", lead.members)):
+            for j, ref in enumerate(refs):
+                yield ("leadership", key, j), teacher, ref
+    for i, p in enumerate(project.pairings):
+        yield ("pairings", i, "teacher"), teacher, p.teacher
+        if p.unit:
+            yield ("pairings", i, "unit"), unit, p.unit
+        for key, what, refs in (("households", household, p.households),
+                                ("students", student, p.students)):
+            for j, ref in enumerate(refs):
+                yield ("pairings", i, key, j), what, ref
+
+
+def invisible_characters(project: Project, positions: Positions) -> Iterator[Problem]:
+    """Yield a warning for each name or id holding a zero-width or direction-changing
+    character: it looks like another name, yet sorts, searches and matches differently."""
+    for path, what, text in _names_and_ids(project):
+        char = invisible_character(text)
+        if char is None:
+            continue
+        code = ord(char)
+        turns = unicodedata.bidirectional(char) in ("LRE", "RLE", "LRO", "RLO", "PDF", "LRI",
+                                                    "RLI", "FSI", "PDI", "LRM", "RLM", "ALM")
+        name = unicodedata.name(char, "")
+        zh, en = (f"{name}，", f"{name}, ") if name else ("", "")
+        noun = what[-2:]  # 姓名, 名称, 编号
+        effect = (tr(f"（{zh}会改变其后文字的显示方向）：显示出来的不是写的样子",
+                     f" ({en}it turns the text after it around)") if turns else
+                  tr(f"（{zh}不占位置）：看着一样，排序、查找和引用时却是另一个{noun}",
+                     f" ({en}it takes no room): it looks the same, yet sorts and matches "
+                     "differently"))
+        yield Problem(
+            tr(f"{what}“{text}”中有看不见的字符 U+{code:04X}{effect}",
+               f"{what} '{text}' holds the invisible character U+{code:04X}{effect}"),
+            positions.of_value(path),
+            tr(f"删除该字符（U+{code:04X}）；它看不见，可把这个{noun}整个删掉重新输入",
+               f"delete the character U+{code:04X}: retype the {what}"),
+            "warning")
+
+
+def _unique_ids(section: str, ids: list[str], positions: Positions, *,
+                file_names: bool = False) -> Generator[Problem, None, set[str]]:
+    """Yield a problem per repeated id in `section`; return the set of ids.
+
+    With `file_names`, ids name output files: two that differ only in case, or in what a file
+    name cannot hold (H01 and h01, H/01 and H_01, H01. and H01), are one file and refused too.
+    """
     seen: dict[str, int] = {}
+    keys: dict[str, int] = {}
     for i, ident in enumerate(ids):
         if ident in seen:
             yield Problem(tr(f"编号 “{ident}” 重复", f"duplicate id '{ident}'"),
                           positions.of_value((section, i, "id")),
                           tr("每个编号只能用一次", "each id must be unique"),
                           also=positions.of_value((section, seen[ident], "id")))
-        else:
-            seen[ident] = i
+            continue
+        seen[ident] = i
+        if not file_names:
+            continue
+        key = file_name_key(ident)
+        if key not in keys:
+            keys[key] = i
+            continue
+        first = ids[keys[key]]
+        why = (tr("只差大小写，在 Windows 和 macOS 上", "differ only in case: on Windows and macOS")
+               if ident.casefold() == first.casefold() else
+               tr("在文件名中是同一个名字（/ \\ : * ? \" < > | 换成 _，末尾的点和空格去掉），",
+                  "are one name in a file name (/ \\ : * ? \" < > | become _, trailing dots "
+                  "and spaces go):"))
+        yield Problem(
+            tr(f"编号 “{ident}” 与前面的 “{first}” {why}两户生成的文件会重名",
+               f"id '{ident}' and the earlier '{first}' {why} their files would share a name"),
+            positions.of_value((section, i, "id")),
+            tr(f"改用与 “{first}” 明显不同的编号（引用它的结对也要改）",
+               f"give it an id clearly different from '{first}' (and update its pairings)"),
+            also=positions.of_value((section, keys[key], "id")))
     return set(seen)
 
 

@@ -205,6 +205,31 @@ def parse_money(value: Any) -> Decimal:
     return amount
 
 
+# ---------------------------------------------------------------- file names
+
+#: characters Windows forbids in file names (output.naming replaces each with "_")
+FILE_FORBIDDEN = re.compile(r'[<>:"/\\|?*\x00-\x1f]')
+#: names Windows keeps for devices, whatever the extension
+FILE_RESERVED = frozenset({"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)),
+                           *(f"LPT{i}" for i in range(1, 10))})
+#: how many characters of an id a file name keeps
+ID_IN_FILE_NAME = 30
+
+
+def file_name_key(text: str, limit: int = ID_IN_FILE_NAME) -> str:
+    """Return what `text` becomes in a file name, as the file systems compare names.
+
+    Forbidden characters become "_", leading and trailing spaces and dots go, device names
+    get a "_" in front, and only `limit` characters are kept (output.naming.safe_name); then
+    case is ignored (Windows, macOS) and composed and decomposed accents are one (macOS). Two
+    ids with the same key would write their households' files to one place.
+    """
+    name = FILE_FORBIDDEN.sub("_", text).strip(" .")
+    if name.upper().split(".")[0] in FILE_RESERVED:
+        name = "_" + name
+    return unicodedata.normalize("NFC", name[:limit] or "_").casefold()
+
+
 # ---------------------------------------------------------------- references
 
 
@@ -214,7 +239,8 @@ def looks_like_path(ref: str) -> bool:
         len(ref) > 1 and ref[1] == ":")  # C:…
 
 
-__all__ = ["CONTROL", "DATE_FORMS", "BadDate", "DocDate", "MONEY_LIMIT", "NO_WORDS", "STAGES",
-           "STAGE_ALIASES", "YES_WORDS", "INVISIBLE", "control_character", "control_message",
-           "invisible_character", "grade_number", "half_width",
-           "looks_like_path", "parse_date", "parse_money", "stage_name", "yes_no"]
+__all__ = ["CONTROL", "DATE_FORMS", "BadDate", "DocDate", "FILE_FORBIDDEN", "FILE_RESERVED",
+           "ID_IN_FILE_NAME", "MONEY_LIMIT", "NO_WORDS", "STAGES", "STAGE_ALIASES", "YES_WORDS",
+           "INVISIBLE", "control_character", "control_message", "file_name_key",
+           "invisible_character", "grade_number", "half_width", "looks_like_path", "parse_date",
+           "parse_money", "stage_name", "yes_no"]
