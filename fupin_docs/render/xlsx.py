@@ -25,6 +25,9 @@ TITLE_FONT = Font(name="黑体", bold=True, size=14)
 #: the row the column headers are on: a title sits above them
 HEADER_ROW = 2
 
+#: how text starts that a spreadsheet reads as a formula when it is typed or edited
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
+
 #: a sheet's columns: (header, width in characters)
 Columns = list[tuple[str, int]]
 
@@ -63,8 +66,9 @@ def new_sheet(wb: Workbook, name: str, columns: Columns, title: str, footer: str
     sheet.print_options.horizontalCentered = True
     sheet.page_margins.left = sheet.page_margins.right = 0.4
     sheet.page_margins.top = sheet.page_margins.bottom = 0.6
-    sheet.oddHeader.center.text = title
-    sheet.oddFooter.left.text = footer
+    # in a header or footer "&" starts a code (&P the page, &B bold): the data's own are doubled
+    sheet.oddHeader.center.text = header_text(title)
+    sheet.oddFooter.left.text = header_text(footer)
     sheet.oddFooter.right.text = "第 &P 页 共 &N 页"
     return sheet
 
@@ -89,8 +93,33 @@ def add_total(sheet: Any, row: list[Any], money_col: int, *, bold: bool = True) 
     sheet.cell(last, money_col).number_format = MONEY
 
 
+def header_text(text: str) -> str:
+    """Return `text` for a page header or footer, printed as written (its "&" doubled)."""
+    return text.replace("&", "&&")
+
+
+def text_cells(wb: Workbook) -> None:
+    """Make every text cell of `wb` a string, whatever it starts with.
+
+    openpyxl turns text that starts with "=" into a formula and "#N/A" into an error value;
+    a name such as =HYPERLINK("http://…") from the data would then run when the workbook is
+    opened. Text that a spreadsheet would read as a formula once the cell is edited (it starts
+    with = + - @, a tab or a line break) is also marked with a quote prefix, as Excel marks
+    text typed after an apostrophe, so that it stays text.
+    """
+    for sheet in wb.worksheets:
+        for cell in getattr(sheet, "_cells", {}).values():  # only the cells written
+            if isinstance(cell.value, str):
+                cell.data_type = "s"
+                if cell.value.startswith(FORMULA_START):
+                    cell.quotePrefix = True
+
+
 def workbook_bytes(wb: Workbook) -> bytes:
-    """Return the workbook's bytes with fixed timestamps, inside and on the zip members."""
+    """Return the workbook's bytes with fixed timestamps, inside and on the zip members.
+
+    Every text cell is written as text, never as a formula (text_cells)."""
+    text_cells(wb)
     stamp = build_date()
     wb.properties.creator = "fupin-docs"
     wb.properties.created = wb.properties.modified = stamp
