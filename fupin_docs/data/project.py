@@ -13,7 +13,7 @@ from fupin_docs.data.inherit import load_with_inherit
 from fupin_docs.data.model import Household, Project
 from fupin_docs.data.roots import Roots, outside_message
 from fupin_docs.data.validate import to_model, validate_as
-from fupin_docs.data.values import file_name_key, invisible_character
+from fupin_docs.data.values import file_name_key, file_name_part, invisible_character
 from fupin_docs.data.yamlfile import KeyPath, Positions
 from fupin_docs.errors import DataError, FupinError, Location, Problem
 from fupin_docs.i18n import tr
@@ -184,8 +184,8 @@ def check_references(project: Project, positions: Positions) -> Iterable[Problem
     """Yield a problem for each duplicate id and each reference to something that does not exist."""
     teachers = yield from _unique_ids("teachers", [t.id for t in project.teachers], positions)
     units = yield from _unique_ids("units", [u.id for u in project.units], positions)
-    households = yield from _unique_ids("households", [h.id for h in project.households], positions,
-                                        file_names=True)
+    households = yield from _unique_ids("households", [h.id for h in project.households], positions)
+    yield from _file_names(project, positions)
     students = yield from _unique_children(project.households, positions)
 
     lead = project.leadership
@@ -277,43 +277,65 @@ def invisible_characters(project: Project, positions: Positions) -> Iterator[Pro
             "warning")
 
 
-def _unique_ids(section: str, ids: list[str], positions: Positions, *,
-                file_names: bool = False) -> Generator[Problem, None, set[str]]:
-    """Yield a problem per repeated id in `section`; return the set of ids.
-
-    With `file_names`, ids name output files: two that differ only in case, or in what a file
-    name cannot hold (H01 and h01, H/01 and H_01, H01. and H01), are one file and refused too.
-    """
+def _unique_ids(section: str, ids: list[str], positions: Positions
+                ) -> Generator[Problem, None, set[str]]:
+    """Yield a problem per repeated id in `section`; return the set of ids."""
     seen: dict[str, int] = {}
-    keys: dict[str, int] = {}
     for i, ident in enumerate(ids):
         if ident in seen:
             yield Problem(tr(f"编号 “{ident}” 重复", f"duplicate id '{ident}'"),
                           positions.of_value((section, i, "id")),
                           tr("每个编号只能用一次", "each id must be unique"),
                           also=positions.of_value((section, seen[ident], "id")))
-            continue
-        seen[ident] = i
-        if not file_names:
-            continue
-        key = file_name_key(ident)
-        if key not in keys:
-            keys[key] = i
-            continue
-        first = ids[keys[key]]
-        why = (tr("只差大小写，在 Windows 和 macOS 上", "differ only in case: on Windows and macOS")
-               if ident.casefold() == first.casefold() else
-               tr("在文件名中是同一个名字（/ \\ : * ? \" < > | 换成 _，末尾的点和空格去掉），",
-                  "are one name in a file name (/ \\ : * ? \" < > | become _, trailing dots "
-                  "and spaces go):"))
-        yield Problem(
-            tr(f"编号 “{ident}” 与前面的 “{first}” {why}两户生成的文件会重名",
-               f"id '{ident}' and the earlier '{first}' {why} their files would share a name"),
-            positions.of_value((section, i, "id")),
-            tr(f"改用与 “{first}” 明显不同的编号（引用它的结对也要改）",
-               f"give it an id clearly different from '{first}' (and update its pairings)"),
-            also=positions.of_value((section, keys[key], "id")))
+        else:
+            seen[ident] = i
     return set(seen)
+
+
+def household_file_name(household: Household, unit_name: str) -> str:
+    """Return the name of a household's own files (output.naming.file_stem): its unit, id and
+    head, as a file name can hold them."""
+    return "_".join(file_name_part(text) for text in (unit_name, household.id, household.head))
+
+
+def _file_names(project: Project, positions: Positions) -> Iterator[Problem]:
+    """Yield an error for each household whose files would overwrite an earlier one's: ids
+    that differ only in case (H01 and h01) or in what a file name cannot hold (H/01 and H_01,
+    H01. and H01), with one head in one unit, are one file on Windows and macOS."""
+    units = {u.id: u.name for u in project.units}
+    first_of: dict[str, int] = {}
+    ids: set[str] = set()
+    for i, h in enumerate(project.households):
+        if h.id in ids:
+            continue  # the same id twice: reported as such
+        ids.add(h.id)
+        name = household_file_name(h, units.get(h.unit, h.unit))
+        key = file_name_key(name)
+        if key not in first_of:
+            first_of[key] = i
+            continue
+        first = project.households[first_of[key]]
+        earlier = household_file_name(first, units.get(first.unit, first.unit))
+        if h.id.casefold() == first.id.casefold():
+            why = tr("只差大小写", "differ only in case")
+        elif file_name_key(file_name_part(h.id)) == file_name_key(file_name_part(first.id)):
+            why = tr("在文件名中是同一个编号（/ \\ : * ? \" < > | 换成 _，末尾的点和空格去掉）",
+                     "are one id in a file name (/ \\ : * ? \" < > | become _, trailing dots "
+                     "and spaces go)")
+        else:
+            why = tr("与所在村、户主连起来是同一个文件名", "make one file name with unit and head")
+        files = (tr(f"都叫 “{name}”", f"are both named '{name}'") if name == earlier else
+                 tr(f"“{earlier}” 和 “{name}” 在 Windows 和 macOS 上是同一个文件",
+                    f"'{earlier}' and '{name}' are one file on Windows and macOS"))
+        yield Problem(
+            tr(f"户编号 “{h.id}” 与前面的 “{first.id}” {why}：两户（户主都是{h.head}）"
+               f"生成的文件{files}，后一户会覆盖前一户",
+               f"household id '{h.id}' and the earlier '{first.id}' {why}: the files of the "
+               f"two households {files}"),
+            positions.of_value(("households", i, "id")),
+            tr(f"改用与 “{first.id}” 明显不同的户编号（引用它的结对也要改）",
+               f"give it an id clearly different from '{first.id}' (and update its pairings)"),
+            also=positions.of_value(("households", first_of[key], "id")))
 
 
 def _unique_children(households: list[Household], positions: Positions

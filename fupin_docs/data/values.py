@@ -212,22 +212,24 @@ FILE_FORBIDDEN = re.compile(r'[<>:"/\\|?*\x00-\x1f]')
 #: names Windows keeps for devices, whatever the extension
 FILE_RESERVED = frozenset({"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)),
                            *(f"LPT{i}" for i in range(1, 10))})
-#: how many characters of an id a file name keeps
-ID_IN_FILE_NAME = 30
+#: how many characters of a unit's name, a household id and a head a file name keeps
+NAME_PART = 30
 
 
-def file_name_key(text: str, limit: int = ID_IN_FILE_NAME) -> str:
-    """Return what `text` becomes in a file name, as the file systems compare names.
-
-    Forbidden characters become "_", leading and trailing spaces and dots go, device names
-    get a "_" in front, and only `limit` characters are kept (output.naming.safe_name); then
-    case is ignored (Windows, macOS) and composed and decomposed accents are one (macOS). Two
-    ids with the same key would write their households' files to one place.
-    """
+def file_name_part(text: str, limit: int = NAME_PART) -> str:
+    """Return `text` as a part of a file name (output.naming.safe_name): forbidden characters
+    become "_", leading and trailing spaces and dots go, a device name gets a "_" in front,
+    and only `limit` characters are kept."""
     name = FILE_FORBIDDEN.sub("_", text).strip(" .")
     if name.upper().split(".")[0] in FILE_RESERVED:
         name = "_" + name
-    return unicodedata.normalize("NFC", name[:limit] or "_").casefold()
+    return name[:limit] or "_"
+
+
+def file_name_key(name: str) -> str:
+    """Return `name` as file systems compare names: case ignored (Windows, macOS), accented
+    letters composed or not the same (macOS)."""
+    return unicodedata.normalize("NFC", name).casefold()
 
 
 # ---------------------------------------------------------------- references
@@ -240,7 +242,8 @@ def looks_like_path(ref: str) -> bool:
 
 
 __all__ = ["CONTROL", "DATE_FORMS", "BadDate", "DocDate", "FILE_FORBIDDEN", "FILE_RESERVED",
-           "ID_IN_FILE_NAME", "MONEY_LIMIT", "NO_WORDS", "STAGES", "STAGE_ALIASES", "YES_WORDS",
+           "MONEY_LIMIT", "NAME_PART", "NO_WORDS", "STAGES", "STAGE_ALIASES", "YES_WORDS",
            "INVISIBLE", "control_character", "control_message", "file_name_key",
+           "file_name_part",
            "invisible_character", "grade_number", "half_width", "looks_like_path", "parse_date",
            "parse_money", "stage_name", "yes_no"]

@@ -11,10 +11,11 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from fupin_docs.cli import main
-from fupin_docs.data.project import load_project
-from fupin_docs.data.values import file_name_key
+from fupin_docs.data.model import Household
+from fupin_docs.data.project import household_file_name, load_project
+from fupin_docs.data.values import file_name_part
 from fupin_docs.errors import DataError
-from fupin_docs.output.naming import safe_name
+from fupin_docs.output.naming import file_stem, safe_name
 from tests.helpers import MINIMAL, tree_snapshot, write_tree
 
 Y = MINIMAL["school.yaml"]  # H01 is on line 16, H02 on line 22
@@ -103,6 +104,9 @@ def test_plain_names_have_no_warning(minimal):
 
 # ---------------------------------------------------------------- ids that share a file name
 
+SAME_HEAD = edit(Y, ("head: 王二", "head: 李大"))  # two households of 李大 in 上村
+
+
 def refused(tmp_path: Path, text: str, files: dict[str, str] | None = None):
     """Return the one error loading the project gives."""
     project = write_tree(tmp_path / "p", {"school.yaml": text, **(files or {})})
@@ -113,28 +117,51 @@ def refused(tmp_path: Path, text: str, files: dict[str, str] | None = None):
     return errors[0]
 
 
-@pytest.mark.parametrize("first, second, why", [
-    ("H01", "h01", "只差大小写"),
-    ("H/01", "H_01", "在文件名中是同一个名字"),
-    ("H01.", "H01", "在文件名中是同一个名字"),
-    ("H01", "H01 ", "在文件名中是同一个名字"),
-    ("CON", "_con", "在文件名中是同一个名字"),
-    ("H:01", "h?01", "在文件名中是同一个名字"),
-])
-def test_household_ids_that_name_one_file_are_refused_at_the_second(tmp_path, first, second,
-                                                                    why):
-    text = edit(Y, ("  - id: H01", f'  - id: "{first}"'), ("  - id: H02", f'  - id: "{second}"'),
+def two_ids(first: str, second: str, text: str = SAME_HEAD) -> str:
+    return edit(text, ("  - id: H01", f'  - id: "{first}"'), ("  - id: H02", f'  - id: "{second}"'),
                 ("households: [H01]", f'households: ["{first}"]'),
                 ("households: [H02]", f'households: ["{second}"]'))
-    problem = refused(tmp_path, text)
+
+
+@pytest.mark.parametrize("first, second, why, files", [
+    ("H01", "h01", "只差大小写",
+     "“上村_H01_李大” 和 “上村_h01_李大” 在 Windows 和 macOS 上是同一个文件"),
+    ("H/01", "H_01", "在文件名中是同一个编号", "都叫 “上村_H_01_李大”"),
+    ("H01.", "H01", "在文件名中是同一个编号", "都叫 “上村_H01_李大”"),
+    ("H01", "H01 ", "在文件名中是同一个编号", "都叫 “上村_H01_李大”"),
+    ("CON", "_con", "在文件名中是同一个编号", "“上村__CON_李大” 和 “上村__con_李大”"),
+    ("H:01", "h?01", "在文件名中是同一个编号", "“上村_H_01_李大” 和 “上村_h_01_李大”"),
+])
+def test_household_ids_that_name_one_file_are_refused_at_the_second(tmp_path, first, second,
+                                                                    why, files):
+    problem = refused(tmp_path, two_ids(first, second))
     assert (problem.where.file, problem.where.line) == ("school.yaml", 22)
     assert (problem.also.file, problem.also.line) == ("school.yaml", 16)
-    assert f"编号 “{second}” 与前面的 “{first}” {why}" in problem.message
-    assert "重名" in problem.message and first in problem.hint
+    assert f"户编号 “{second}” 与前面的 “{first}” {why}" in problem.message
+    assert files in problem.message and "覆盖" in problem.message
+    assert first in problem.hint
+
+
+def test_ids_alike_with_different_heads_make_different_files_and_load(tmp_path):
+    project = write_tree(tmp_path / "p", {"school.yaml": two_ids("H01", "h01", Y)})
+    assert [h.id for h in load_project(project).project.households] == ["H01", "h01"]
+
+
+def test_a_unit_and_id_that_run_together_into_one_file_name_are_refused(tmp_path):
+    # 上_村 + H01 and 上 + 村_H01 both make 上_村_H01_李大
+    text = edit(SAME_HEAD, ("  - {id: 上村, name: 上村, households: 20, people: 80}\n",
+                            "  - {id: 上村, name: 上_村}\n  - {id: 上, name: 上}\n"),
+                ("  - id: H02\n    head: 李大\n    unit: 上村", "  - id: 村_H01\n    head: 李大\n"
+                                                         "    unit: 上"),
+                ("households: [H02]", "households: [村_H01]"))
+    problem = refused(tmp_path, text)
+    assert problem.where.line == 23 and problem.also.line == 17
+    assert "与所在村、户主连起来是同一个文件名" in problem.message
+    assert "都叫 “上_村_H01_李大”" in problem.message
 
 
 def test_a_roster_id_that_differs_from_a_yaml_id_only_in_case_is_refused_at_its_cell(tmp_path):
-    roster = "户编号,户主姓名,所在村/连队,子女姓名,性别,学段,年级\nh01,赵三,上村,赵小一,男,小学,2\n"
+    roster = "户编号,户主姓名,所在村/连队,子女姓名,性别,学段,年级\nh01,李大,上村,李小四,男,小学,2\n"
     problem = refused(tmp_path, Y + "roster: 花名册.csv\n", {"花名册.csv": roster})
     assert (problem.where.file, problem.where.line, problem.where.column) == ("花名册.csv", 2, "A")
     assert (problem.also.file, problem.also.line) == ("school.yaml", 16)
@@ -147,15 +174,15 @@ def test_build_refuses_before_writing_and_names_both_places(tmp_path, minimal):
     assert runner.invoke(main, ["build", str(minimal), "-o", str(out), "--only", "card"]
                          ).exit_code == 0
     before = tree_snapshot(out)
-    (minimal / "school.yaml").write_text(edit(Y, ("  - id: H02", "  - id: h01"),
-                                              ("households: [H02]", "households: [h01]"),
-                                              ("head: 王二", "head: 李大")), "utf-8")
-    result = runner.invoke(main, ["build", str(minimal), "-o", str(out), "--only", "card"])
-    assert result.exit_code == 1, result.output
-    assert "school.yaml 第22行第9列（households[1].id）：编号 “h01” 与前面的 “H01” 只差大小写" \
-        in result.output
-    assert "另见：school.yaml 第16行" in result.output
-    assert "两份文件要写到同一个位置" not in result.output
+    (minimal / "school.yaml").write_text(two_ids("H01", "h01"), "utf-8")
+    for command in (["check", str(minimal)],
+                    ["build", str(minimal), "-o", str(out), "--only", "card"]):
+        result = runner.invoke(main, command)
+        assert result.exit_code == 1, result.output
+        assert "错误：school.yaml 第22行第9列（households[1].id）：户编号 “h01” 与前面的 “H01” " \
+               "只差大小写" in result.output
+        assert "另见：school.yaml 第16行" in result.output
+        assert "两份文件要写到同一个位置" not in result.output
     assert tree_snapshot(out) == before
 
 
@@ -177,19 +204,18 @@ def test_units_whose_names_share_a_file_name_still_build_their_own_print_files(t
     assert len(cards) == 4 and len(set(cards)) == 4, cards
 
 
-# the key the loader compares is the name output.naming gives a household id's part of a file
-# name, as Windows and macOS compare names: if naming changes, this says the loader must follow
-ID_TEXT = st.text(alphabet=st.sampled_from('Hh01_ ./\\:*?"<>|李大ÉéCONLPTcom1\u0301\x01'),
-                  max_size=40)
+# the loader's file names are output.naming's: if naming changes, these say the loader must too
+PART = st.text(alphabet=st.sampled_from('Hh01_ ./\\:*?"<>|李大ÉéCONLPTcom1\u0301\x01'),
+               max_size=40)
+SHORT = st.text(alphabet=st.sampled_from('Hh01_ ./\\:*?"<>|李大Éé\u0301'), max_size=12)
 
 
-@given(ID_TEXT, ID_TEXT)
-def test_file_name_key_is_what_naming_makes_of_an_id(a: str, b: str) -> None:
-    import unicodedata
+@given(PART)
+def test_file_name_part_is_what_naming_makes_of_a_part(text: str) -> None:
+    assert file_name_part(text) == safe_name(text, 30)
 
-    def named(text: str) -> str:
-        return unicodedata.normalize("NFC", safe_name(text, 30)).casefold()
 
-    assert file_name_key(a) == named(a)
-    if named(a) == named(b):
-        assert file_name_key(a) == file_name_key(b)
+@given(SHORT, SHORT, SHORT)
+def test_household_file_name_is_naming_file_stem(unit: str, ident: str, head: str) -> None:
+    household = Household(id=ident, head=head, unit="u")
+    assert household_file_name(household, unit) == file_stem(household, unit)

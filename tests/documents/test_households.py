@@ -712,10 +712,14 @@ def test_ids_differing_only_in_case_are_refused(tmp_path, runner):
     out = tmp_path / "out"
     run_build(yaml_project(tmp_path / "good"), out, only=("notice",))
     before = tree_snapshot(out)
-    with pytest.raises(FupinError, match="两份文件要写到同一个位置"):
+    # refused when the data is read, at the second id, naming the first: not by the writer
+    with pytest.raises(FupinError, match="户编号 “H02” 与前面的 “h02” 只差大小写"):
         run_build(project, out, only=PER_HOUSEHOLD)
     result = runner.invoke(main, ["build", str(project), "-o", str(out)])
     assert result.exit_code == 1 and "上村_H02_李大" in result.output
+    assert "households.yaml 第21行第7列（households[1].id）" in result.output
+    assert "另见：households.yaml 第2行" in result.output
+    assert "两份文件要写到同一个位置" not in result.output
     assert tree_snapshot(out) == before  # the previous build is untouched, nothing lost
     assert not list(tmp_path.glob(".out.tmp-*"))  # and no staging folder is left behind
 
