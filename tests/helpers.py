@@ -257,10 +257,12 @@ def docx_texts(path: Path) -> list[str]:
     document = docx.Document(str(path))
     texts = [p.text for p in document.paragraphs]
     for table in document.tables:
-        seen: set[int] = set()
+        # the cells' elements themselves, held: an id() is reused once its object is freed, and
+        # would pass over cells never seen
+        seen: list[object] = []
         for row in table.rows:
             for cell in row.cells:
-                if id(cell._tc) not in seen:  # a merged cell is one cell, whatever its span
-                    seen.add(id(cell._tc))
+                if not any(cell._tc is tc for tc in seen):  # a merged cell is one cell
+                    seen.append(cell._tc)
                     texts += [p.text for p in cell.paragraphs]
     return [plain(t) for t in texts]
