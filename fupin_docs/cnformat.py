@@ -256,6 +256,37 @@ def mask_phone(s: object) -> str:
     return area + "*" * (len(number) - keep) + number[len(number) - keep:]
 
 
+#: a phone number written into other text: a mobile (11 digits from 1, in groups of 3-4-4 or
+#: not, perhaps after +86) or a landline with its area code (0874-1234567, 010 12345678); not
+#: part of a longer number (an ID number holds 11 digits from 1 too). Digits typed with a
+#: Chinese input method may be full-width: \d takes them, and 1, 0 and +86 are given both ways.
+_SEP = "[ \u3000\\-－]"
+_PHONE_IN_TEXT = re.compile(
+    rf"(?<![\d+＋])(?P<cc>[+＋]?[8８][6６]{_SEP}?)?"
+    rf"(?P<mobile>[1１]\d{{2}}{_SEP}?\d{{4}}{_SEP}?\d{{4}})(?!\d)"
+    rf"|(?<!\d)(?P<area>[0０]\d{{2,3}})(?P<sep>{_SEP}?)(?P<local>\d{{7,8}})(?!\d)")
+
+
+def _mask_found(m: re.Match[str]) -> str:
+    """Return one phone number found in text, masked as mask_phone masks a phone field."""
+    if m["mobile"]:
+        digits = re.sub(r"\D", "", m["mobile"])
+        return (m["cc"] or "") + digits[:3] + "****" + digits[-4:]
+    local = m["local"]
+    return m["area"] + m["sep"] + "*" * (len(local) - 2) + local[-2:]
+
+
+def mask_phones(s: object) -> str:
+    """Return text with every phone number in it masked: 住址：上扯村，电话 13812345678 →
+    住址：上扯村，电话 138****5678; a landline 0874-1234567 → 0874-*****67.
+
+    For free text (an address, a name) that documents for families or the public show: the
+    phone fields themselves are masked by mask_phone.
+    """
+    text = "" if s is None else str(s)
+    return _PHONE_IN_TEXT.sub(_mask_found, text) if any(c.isdigit() for c in text) else text
+
+
 # ---------------------------------------------------------------- lists and grades
 
 def grade_name(n: int) -> str:

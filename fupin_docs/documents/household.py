@@ -1,7 +1,7 @@
 """Template data of one household: its children, what they receive, its paired teacher.
 
 The letter, the notice and the contact card share it; it shows what a family may see in its
-own home (phones and ID numbers masked).
+own home (phones and ID numbers masked, phone numbers written into an address or a name too).
 """
 
 from __future__ import annotations
@@ -127,13 +127,16 @@ def _household_context(facts: Facts, household: Household) -> HouseholdContext:
     aid = facts.household_aid(household)
     units: dict[str, str] = facts.shared.get("unit_names") or facts.shared.setdefault(
         "unit_names", {u.id: u.name for u in facts.project.units})
+    # what the data's own text says is shown as written, but for a phone number written into
+    # it (an address with the family's mobile): the family's phone field is masked, so is this
+    shown = PRIVACY.text
     children: list[ChildData] = []
     for i, (child, child_aid) in enumerate(zip(household.children, aid.children)):
         children.append({
-            "id": household.child_id(i), "name": keep(child.name), "gender": child.gender,
+            "id": household.child_id(i), "name": keep(shown(child.name)), "gender": child.gender,
             "stage": child.stage.value, "grade": child.grade,
             "stage_text": keep(child_aid.stage_text),
-            "class_name": child.class_name or "", "school": keep(child.school or ""),
+            "class_name": shown(child.class_name), "school": keep(shown(child.school)),
             "boarding": child.boarding, "id_masked": PRIVACY.id_number(child.id_number),
             "entitlements": _entitlements(facts, id(child_aid), child_aid.entitlements),
             "yearly_total": child_aid.yearly_total,
@@ -144,9 +147,10 @@ def _household_context(facts: Facts, household: Household) -> HouseholdContext:
         "school": base["school"], "numbers": base["numbers"], "pack": base["pack"],
         "policy": {"name": facts.policy.name, "year": facts.policy.year},
         "household": {
-            "id": household.id, "head": keep(household.head), "unit": keep(units[household.unit]),
-            "address": household.address or "", "members": household.members,
-            "cause": household.cause or "",
+            "id": household.id, "head": keep(shown(household.head)),
+            "unit": keep(shown(units[household.unit])),
+            "address": shown(household.address), "members": household.members,
+            "cause": shown(household.cause),
             "phone_masked": PRIVACY.phone(household.phone),
             "id_masked": PRIVACY.id_number(household.id_number),
         },

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from fupin_docs.cnformat import mask_id, mask_phone
+from fupin_docs.cnformat import mask_id, mask_phone, mask_phones
 from fupin_docs.documents.registry import Audience
 
 
 @dataclass(frozen=True)
 class Privacy:
-    """How ID numbers and household phones are printed for one audience."""
+    """How ID numbers, household phones and phones written into other text are printed for
+    one audience."""
 
     audience: Audience
     full_ids: bool = False
@@ -30,6 +31,13 @@ class Privacy:
         if self.audience is Audience.internal:
             return value or ""
         return mask_phone(value or "")
+
+    def text(self, value: str | None) -> str:
+        """Return text from the data (an address, a name) as this audience may see it: any
+        phone number written into it masked (138****5678) unless internal."""
+        if self.audience is Audience.internal:
+            return value or ""
+        return mask_phones(value or "")
 
 
 def privacy_for(audience: Audience, full_ids: bool = False) -> Privacy:

@@ -69,8 +69,9 @@ def public_context(facts: Facts, household: Household | None = None) -> dict[str
         household, child = student.household, student.child
         aid = facts.aid.of_child(child)
         names = [keep(e.item.name) for e in aid.entitlements if not e.is_loan]
-        rows.append({"number": len(rows) + 1, "unit": keep(units[household.unit]),
-                     "head": keep(household.head), "name": keep(child.name),
+        rows.append({"number": len(rows) + 1, "unit": keep(PRIVACY.text(units[household.unit])),
+                     "head": keep(PRIVACY.text(household.head)),
+                     "name": keep(PRIVACY.text(child.name)),
                      "stage_text": keep(aid.stage_text),
                      "id_masked": keep(PRIVACY.id_number(child.id_number)),
                      "items": "、".join(names), "item_names": names,
