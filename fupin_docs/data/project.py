@@ -125,7 +125,8 @@ def load_project(path: Path, roots: Iterable[Path] = ()) -> LoadedProject:
     if project is None:
         raise DataError(problems + model_problems)
     # an invisible character in an id is often why a reference is "missing": say both
-    hidden = list(invisible_characters(project, positions))
+    hidden = list(invisible_characters(project, positions)) + list(look_alike_ids(project,
+                                                                                 positions))
     ref_problems = list(check_references(project, positions))
     if ref_problems:
         raise DataError(problems + hidden + ref_problems)
@@ -336,6 +337,33 @@ def _file_names(project: Project, positions: Positions) -> Iterator[Problem]:
             tr(f"改用与 “{first.id}” 明显不同的户编号（引用它的结对也要改）",
                f"give it an id clearly different from '{first.id}' (and update its pairings)"),
             also=positions.of_value(("households", first_of[key], "id")))
+
+
+def look_alike_ids(project: Project, positions: Positions) -> Iterator[Problem]:
+    """Yield a warning for each household id that differs from an earlier one only in case or
+    in what a file name cannot hold (H01 and h01, H/01 and H_01) when their files differ (the
+    heads or units do; otherwise _file_names refuses them): easily taken for each other."""
+    units = {u.id: u.name for u in project.units}
+    first_of: dict[str, int] = {}
+    for i, h in enumerate(project.households):
+        key = file_name_key(file_name_part(h.id))
+        if key not in first_of:
+            first_of[key] = i
+            continue
+        first = project.households[first_of[key]]
+        if first.id == h.id or file_name_key(household_file_name(h, units.get(h.unit, h.unit))) \
+                == file_name_key(household_file_name(first, units.get(first.unit, first.unit))):
+            continue  # the same id, or the same files: errors of their own
+        why = (tr("只差大小写", "differ only in case") if h.id.casefold() == first.id.casefold()
+               else tr("在文件名中是同一个编号", "are one id in a file name"))
+        yield Problem(
+            tr(f"户编号 “{h.id}” 与前面的 “{first.id}”（{first.head}户）{why}：两户的户主或村不同，"
+               f"文件不会互相覆盖，但两个编号容易看错、引用错",
+               f"household id '{h.id}' and the earlier '{first.id}' ({first.head}) {why}: "
+               f"easily taken for each other"),
+            positions.of_value(("households", i, "id")),
+            tr(f"改用与 “{first.id}” 明显不同的户编号", f"give it an id unlike '{first.id}'"),
+            "warning", positions.of_value(("households", first_of[key], "id")))
 
 
 def _unique_children(households: list[Household], positions: Positions

@@ -142,9 +142,19 @@ def test_household_ids_that_name_one_file_are_refused_at_the_second(tmp_path, fi
     assert first in problem.hint
 
 
-def test_ids_alike_with_different_heads_make_different_files_and_load(tmp_path):
-    project = write_tree(tmp_path / "p", {"school.yaml": two_ids("H01", "h01", Y)})
-    assert [h.id for h in load_project(project).project.households] == ["H01", "h01"]
+@pytest.mark.parametrize("first, second, why", [("H01", "h01", "只差大小写"),
+                                               ("H/01", "H_01", "在文件名中是同一个编号")])
+def test_ids_alike_with_different_heads_load_with_a_located_warning(tmp_path, first, second,
+                                                                      why):
+    # 李大 and 王二 have files of their own: nothing is overwritten, but the ids look alike
+    project = write_tree(tmp_path / "p", {"school.yaml": two_ids(first, second, Y)})
+    loaded = load_project(project)
+    assert [h.id for h in loaded.project.households] == [first, second]
+    [warning] = loaded.warnings
+    assert warning.severity == "warning"
+    assert (warning.where.line, warning.also.line) == (22, 16)
+    assert f"户编号 “{second}” 与前面的 “{first}”（李大户）{why}" in warning.message
+    assert "不会互相覆盖" in warning.message
 
 
 def test_a_unit_and_id_that_run_together_into_one_file_name_are_refused(tmp_path):
