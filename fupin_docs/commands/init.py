@@ -33,7 +33,7 @@ def write_skeleton(directory: Path) -> list[Path]:
     contents = {f.name: f.read_bytes() for f in files}
     # the YAML files point editors (VS Code YAML) at this schema for completion
     contents[SCHEMA] = schema_json().encode("utf-8")
-    written = []
+    written: list[Path] = []
     for name, data in contents.items():
         target = directory / name
         try:

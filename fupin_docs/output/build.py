@@ -89,6 +89,7 @@ def build(project_path: Path, options: BuildOptions) -> BuildResult:
     loaded = facts.loaded
     if options.strict and warnings:
         raise DataError([Problem(w.message, w.where, w.hint, "error", w.also) for w in warnings])
+    _resolve_templates(kinds, res)  # a template refused is refused even when nothing changed
     inputs = _input_digests(loaded, res)
     settings = {"only": [k.key for k in kinds], "pdf": options.pdf,
                 "full_ids": options.full_ids, "code": code_fingerprint()}
@@ -129,6 +130,17 @@ def build(project_path: Path, options: BuildOptions) -> BuildResult:
         staging.write(MANIFEST, manifest_bytes(manifest))
         files = {rel: digest for rel, digest in staging.written.items() if rel != MANIFEST}
     return BuildResult(options.out_dir, files, warnings)
+
+
+def _resolve_templates(kinds: list[Document], res: Resources) -> None:
+    """Find the template of every format of `kinds`; raise TemplateProblem for any missing
+    or refused (a link out of its folder, say)."""
+    sealed = bool(res.boilerplate.get("seal"))
+    for kind in kinds:
+        if "docx" in kind.formats:
+            res.templates.resolve(kind.docx_name(seal=sealed))
+        if "txt" in kind.formats:
+            res.templates.resolve(kind.text_name())
 
 
 def render_school_kind(kind: Document, facts: Facts, templates: TemplateSet,

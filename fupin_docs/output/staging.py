@@ -5,6 +5,7 @@ from __future__ import annotations
 import errno
 import hashlib
 import json
+import logging
 import os
 import shutil
 import signal
@@ -24,6 +25,7 @@ try:  # POSIX: a staging folder in use is locked; a killed build's lock is gone 
 except ImportError:  # Windows: the pid in the folder's name tells instead
     fcntl = None  # type: ignore[assignment]
 
+log = logging.getLogger(__name__)
 MANIFEST = "manifest.json"
 #: what the manifest says made it; with the seal it tells our folders from anyone else's
 GENERATOR = "fupin-docs"
@@ -45,27 +47,29 @@ class Staging:
     """
 
     def __init__(self, target: Path):
-        target = Path(target).absolute()
-        # an output reached through a link is built beside the folder it really is, so the
-        # swap replaces that folder and not the link
-        self.target = target.resolve() if target.is_symlink() else target
+        self.target = Path(target).absolute()
         self.root: Path | None = None
         self.written: dict[str, str] = {}  # relative path -> sha256
         self._folded: set[str] = set()
         self._lock: int | None = None
 
     def __enter__(self) -> Staging:
-        ensure_replaceable(self.target)
         try:
+            # an output reached through a link is built beside the folder it really is, so
+            # the swap replaces that folder and not the link
+            if self.target.is_symlink():
+                self.target = self.target.resolve()
+            ensure_replaceable(self.target)
             self.target.parent.mkdir(parents=True, exist_ok=True)
             remove_stale(self.target)
             # the pid in the name lets a later build tell a killed build's leftovers
             self.root = Path(tempfile.mkdtemp(prefix=f".{self.target.name}.tmp-{os.getpid()}-",
                                               dir=self.target.parent))
         except OSError as exc:  # the parent is a file, read-only, on a missing drive …
-            raise FupinError(tr(f"无法在 {self.target.parent} 建立输出文件夹：{_reason(exc)}",
+            raise FupinError(tr(f"无法在 {self.target.parent} 建立输出文件夹：{_reason(exc)}\n"
+                                f"  怎么改：{_fix(exc)}",
                                 f"cannot create the output folder in {self.target.parent}: "
-                                f"{exc.strerror}")) from None
+                                f"{exc.strerror}\n  how to fix: {_fix(exc)}")) from None
         self._lock = _lock_folder(self.root)
         return self
 
@@ -113,11 +117,11 @@ class Staging:
                                 f"cannot replace {self.target}: {exc.strerror}; the previous "
                                 "output is unchanged")) from None
         if old is not None and not _remove(old):
-            raise FupinError(tr(
-                f"新的输出已生成，但旧的输出 {old} 删不掉（其中有文件正被打开或没有权限）。"
-                "关闭这些文件后可手动删除；下次生成时也会自动删除",
-                f"the new output is in place, but the old one at {old} could not be removed; "
-                "the next build removes it"))
+            log.warning(tr(f"新的输出已生成，但旧的输出 {old} 删不掉"
+                           "（其中有文件正被打开或没有权限）。"
+                           "关闭这些文件后可手动删除；下次生成时也会自动删除",
+                           f"the new output is in place, but the old one at {old} could not be "
+                           "removed; the next build removes it"))
 
 
 def _folder_mode(target: Path) -> int:
@@ -232,7 +236,8 @@ def write_into(root: Path, rel: str, data: bytes) -> str:
         with open(path, "xb") as f:  # never through a link, never over another file
             f.write(data)
     except FileExistsError:
-        raise FupinError(tr(f"两份文件要写到同一个位置：{rel}", f"two outputs share {rel}")) from None
+        raise FupinError(tr(f"两份文件要写到同一个位置：{rel}",
+                            f"two outputs share {rel}")) from None
     except OSError as exc:
         raise WriteFailed(rel, exc) from None
     return sha256(data)
@@ -286,12 +291,13 @@ def ensure_replaceable(target: Path) -> None:
     if target.is_file():
         raise FupinError(tr(f"输出位置 {target} 是一个文件，请指定文件夹",
                             f"output {target} is a file; give a folder"))
-    if not target.is_dir() or not any(target.iterdir()):
+    if not target.is_dir() or _empty(target):
         return
     manifest = read_manifest(target)
     if manifest is None:
         raise FupinError(tr(f"输出文件夹 {target} 里已有其他文件，且不是 fupin-docs 生成的"
-                            f"（没有 fupin-docs 签名的 {MANIFEST}）。为免覆盖，请用 -o 指定一个新文件夹",
+                            f"（没有 fupin-docs 签名的 {MANIFEST}）。"
+                            "为免覆盖，请用 -o 指定一个新文件夹",
                             f"{target} holds files fupin-docs did not write (no {MANIFEST} "
                             f"signed by fupin-docs); choose an empty folder with -o"))
     outputs = manifest.get("outputs", {})
@@ -304,14 +310,15 @@ def ensure_replaceable(target: Path) -> None:
             added.append(rel)
         elif sha256(path.read_bytes()) != outputs[rel]:
             edited.append(rel)
-    if any(Path(rel).name.startswith(_LOCK_FILE) for rel in added):
+    locks = [rel for rel in added if Path(rel).name.startswith(_LOCK_FILE)]
+    if locks:
         raise FupinError(tr(f"输出文件夹 {target} 中有文件正在 Word/WPS/LibreOffice 中打开"
-                            f"（{_some(r for r in added if Path(r).name.startswith(_LOCK_FILE))}）。"
-                            "请先关闭这些文件再生成",
+                            f"（{_some(locks)}）。请先关闭这些文件再生成",
                             f"files in {target} are open in an office program; close them"))
     if added:
         raise FupinError(tr(f"输出文件夹 {target} 里有不是 fupin-docs 生成的文件：{_some(added)}。"
-                            "为免丢失，未做任何改动。请把这些文件移到别处，或用 -o 指定一个新文件夹",
+                            "为免丢失，未做任何改动。"
+                            "请把这些文件移到别处，或用 -o 指定一个新文件夹",
                             f"{target} holds files fupin-docs did not write: {_some(added)}; "
                             f"nothing was changed. Move them away or choose another folder"))
     if edited:
@@ -322,9 +329,14 @@ def ensure_replaceable(target: Path) -> None:
                             f"delete them) and build again"))
 
 
-def _some(names: Iterator[str] | list[str], shown: int = 5) -> str:
+def _empty(folder: Path) -> bool:
+    """Return True when `folder` holds nothing."""
+    with os.scandir(folder) as entries:
+        return next(entries, None) is None
+
+
+def _some(items: list[str], shown: int = 5) -> str:
     """Return up to `shown` names, and how many more there are."""
-    items = list(names)
     text = "、".join(items[:shown])
     return text + (tr(f" 等 {len(items)} 个", f" and {len(items) - shown} more")
                    if len(items) > shown else "")
