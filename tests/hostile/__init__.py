@@ -1,0 +1,1 @@
+"""Hostile input and faults: every case ends in a located message, bounded in time and memory."""
