@@ -19,6 +19,7 @@ from fupin_docs.errors import FupinError, Location, Problem, ProblemError
 from fupin_docs.i18n import tr
 from fupin_docs.render.docx import CompiledDocx
 from fupin_docs.render.env import make_env
+from fupin_docs.render.fastzip import ZipBomb, inflate, read_members
 from fupin_docs.render.text import CompiledText
 
 _PARAGRAPH = re.compile(r"<w:p[ >].*?</w:p>", re.DOTALL)
@@ -64,26 +65,26 @@ def export(templates: TemplateSet, name: str, target: Path) -> Path:
 def split_tags(path: Path, display: str) -> list[Problem]:
     """Return a problem per Jinja tag that Word split across runs in a .docx."""
     found = []
-    with zipfile.ZipFile(path) as z:
-        for part in sorted(n for n in z.namelist() if _XML_PART.fullmatch(n)):
-            xml = z.read(part).decode("utf-8")
-            for i, para in enumerate(_PARAGRAPH.findall(xml), start=1):
-                runs = ["".join(_TEXT.findall(r)) for r in _RUN_TEXT.findall(para)]
-                text = "".join(runs)
-                bounds, pos = set(), 0
-                for r in runs[:-1]:
-                    pos += len(r)
-                    bounds.add(pos)
-                for m in _TAG.finditer(text):
-                    cuts = [b for b in bounds if m.start() < b < m.end()]
-                    if cuts:
-                        label = None if part == "word/document.xml" else part
-                        found.append(Problem(
-                            tr(f"标签 “{m.group(0)}” 被 Word 拆成了 {len(cuts) + 1} 段文字"
-                               "（常因拼写检查、修订或改过格式）",
-                               f"tag '{m.group(0)}' is split into {len(cuts) + 1} runs"),
-                            Location(display, paragraph=i, part=label, source=text),
-                            tr("删掉整个标签后一次性重新输入", "retype the tag in one go")))
+    members = {m.name: m for m in read_members(path)}  # bounded: never past declared sizes
+    for part in sorted(n for n in members if _XML_PART.fullmatch(n)):
+        xml = inflate(members[part]).decode("utf-8")
+        for i, para in enumerate(_PARAGRAPH.findall(xml), start=1):
+            runs = ["".join(_TEXT.findall(r)) for r in _RUN_TEXT.findall(para)]
+            text = "".join(runs)
+            bounds, pos = set(), 0
+            for r in runs[:-1]:
+                pos += len(r)
+                bounds.add(pos)
+            for m in _TAG.finditer(text):
+                cuts = [b for b in bounds if m.start() < b < m.end()]
+                if cuts:
+                    label = None if part == "word/document.xml" else part
+                    found.append(Problem(
+                        tr(f"标签 “{m.group(0)}” 被 Word 拆成了 {len(cuts) + 1} 段文字"
+                           "（常因拼写检查、修订或改过格式）",
+                           f"tag '{m.group(0)}' is split into {len(cuts) + 1} runs"),
+                        Location(display, paragraph=i, part=label, source=text),
+                        tr("删掉整个标签后一次性重新输入", "retype the tag in one go")))
     return found
 
 
@@ -127,7 +128,7 @@ def check_templates(templates: TemplateSet) -> list[Problem]:
         except ProblemError as exc:
             problems += exc.problems
             continue
-        except (zipfile.BadZipFile, KeyError, UnicodeDecodeError) as exc:
+        except (zipfile.BadZipFile, KeyError, UnicodeDecodeError, ValueError, ZipBomb) as exc:
             problems.append(Problem(tr(f"无法读取：{exc}", f"unreadable: {exc}"),
                                     Location(display)))
             continue

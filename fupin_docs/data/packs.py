@@ -42,8 +42,8 @@ class TemplateLimits(Strict):
     """模板运行的限度：出错或恶意的模板不能卡住或耗尽电脑。一般不用改。"""
 
     seconds: float = Field(30, gt=0, le=3600, description="每份文书渲染的最长时间（秒），默认 30")
-    output_chars: int = Field(50_000_000, ge=1000,
-                              description="每份文书生成的最多字数，默认 5000 万")
+    output_chars: int = Field(20_000_000, ge=1000,
+                              description="每份文书生成的最多字数，默认 2000 万")
     string_chars: int = Field(2_000_000, ge=1000,
                               description="模板中一段文字的最多字数，默认 200 万")
     range_items: int = Field(100_000, ge=10, description="range() 最多的项数，默认 10 万")

@@ -18,7 +18,7 @@ from fupin_docs.errors import FupinError
 from fupin_docs.gongwen.measures import CHAR_SPACING, LINE, ZI, signature_indents
 from fupin_docs.gongwen.oxml import Resolver, as_int, font_getter, toggle_getter, val_getter
 from fupin_docs.i18n import tr
-from fupin_docs.render.fastzip import ZipBomb, check_sizes
+from fupin_docs.render.fastzip import ZipBomb, check_zip
 from fupin_docs.render.runs import RARE_FONT, RARE_ONLY
 
 FANGSONG = {"仿宋_GB2312", "仿宋", "FangSong_GB2312", "FangSong", "方正仿宋_GBK", "方正仿宋简体"}
@@ -127,10 +127,10 @@ def _open(path: Path) -> Document:
         if "word/document.xml" not in archive.namelist():
             raise FupinError(tr(f"{path} 不是 Word 文档（.docx）：其中没有 word/document.xml。",
                                 f"{path} is not a Word document (.docx): no word/document.xml."))
-        try:
-            check_sizes(archive.infolist(), name=path.name)
-        except ZipBomb as exc:
-            raise FupinError(str(exc)) from None
+    try:
+        check_zip(path, inflated=True)
+    except ZipBomb as exc:
+        raise FupinError(str(exc)) from None
     try:
         return docx.Document(str(path))
     except (PackageNotFoundError, KeyError, ValueError, SyntaxError, zipfile.BadZipFile) as exc:

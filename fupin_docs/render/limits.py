@@ -25,7 +25,7 @@ class Limits:
     #: seconds one document (one record) may take to render
     seconds: float = 30.0
     #: characters one rendered part may have (a Word part, a text file)
-    output_chars: int = 50_000_000
+    output_chars: int = 20_000_000
     #: characters one string made inside a template may have ("x" * n, ljust(n) …)
     string_chars: int = 2_000_000
     #: items one range() may give
@@ -156,12 +156,17 @@ def limit_message(exc: BaseException) -> tuple[str, str]:
 
 def generate(parts: Iterable[str], limits: Limits) -> str:
     """Return the rendered text of a template's generator, bounded in size and time."""
-    out: list[str] = []
+    blocks: list[str] = []
+    chunks: list[str] = []
     size = 0
     for n, chunk in enumerate(parts):
         size += len(chunk)
         output_too_long(limits, size)
+        chunks.append(chunk)
         if not n % 256:
             check_time()
-        out.append(chunk)
-    return "".join(out)
+            if len(chunks) >= 4096:  # a loop of one-letter chunks: 8 bytes a pointer adds up
+                blocks.append("".join(chunks))
+                chunks.clear()
+    blocks.append("".join(chunks))
+    return "".join(blocks)

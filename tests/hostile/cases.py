@@ -21,6 +21,7 @@ from pathlib import Path
 
 import docx
 import openpyxl
+import pytest
 
 from fupin_docs.output.build import BuildOptions, build
 from tests.helpers import MINIMAL, write_tree
@@ -551,8 +552,10 @@ def disk_full(tmp: Path) -> Run:
 def mount(folder: Path, size: str) -> None:
     """Mount a small tmpfs on `folder` (needs root, as CI has)."""
     code = os.system(f"mount -t tmpfs -o size={size} tmpfs '{folder}' 2>/dev/null")
+    if code != 0 and not os.environ.get("CI"):  # CI runs as root: there it must work
+        pytest.skip("mounting a small file system needs root")
     if code != 0:
-        raise OSError("cannot mount a tmpfs here (not root?)")
+        raise OSError("cannot mount a tmpfs here")
 
 
 def unmount(folder: Path) -> None:
