@@ -141,6 +141,10 @@ class Child(Strict):
     left_behind: YesNo = Field(False, description="是否留守儿童")
     single_parent: YesNo = Field(False, description="是否单亲家庭")
     disability: YesNo = Field(False, description="是否残疾")
+    orphan: YesNo = Field(False, description="是否孤儿")
+    migrant: YesNo = Field(False, description="是否随迁子女（随务工的父母迁移就读）")
+    placement: Literal["送教上门", "随班就读"] | None = Field(
+        None, description="残疾儿童的安置方式：送教上门 或 随班就读（控辍保学）")
 
 
 class Household(Strict):

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
+import re
 from decimal import Decimal
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import BeforeValidator, Field
+from pydantic import BeforeValidator, Field, model_validator
 
 from fupin_docs.data import values
 from fupin_docs.data.model import Money, Stage, Strict, YesNo
@@ -90,12 +92,56 @@ class PolicyItem(Strict):
     note: str | None = Field(None, description="条件的简短说明，如 寄宿的学生")
 
 
+def _to_cutoff(value: Any) -> tuple[int, int]:
+    """Return (month, day) of a cut-off date written 8月31日, 08-31, 8.31 or as a date."""
+    if isinstance(value, dt.date):
+        return value.month, value.day
+    if isinstance(value, (tuple, list)) and len(value) == 2:
+        value = f"{value[0]}-{value[1]}"
+    text = str(value).strip()
+    m = re.fullmatch(r"(\d{1,2})\s*[-./月]\s*(\d{1,2})\s*日?", text)
+    if m is None:
+        raise ValueError(tr(f"“{text}”不是月日，请写成 8月31日 或 08-31",
+                            f"'{text}' is not a month and day; write 8月31日 or 08-31"))
+    month, day = int(m.group(1)), int(m.group(2))
+    try:
+        dt.date(2001, month, day)  # not a leap year: 2月29日 is no cut-off every year has
+    except ValueError:
+        raise ValueError(tr(f"日期不存在：“{text}”", f"no such day: '{text}'")) from None
+    return month, day
+
+
+class CompulsoryAge(Strict):
+    """义务教育适龄（控辍保学）：在学年截止日已满 min_age 周岁、未满 max_age + 1 周岁。"""
+
+    min_age: int = Field(6, ge=3, le=10, description="入学年龄：截止日已满几周岁，默认 6")
+    max_age: int = Field(15, ge=6, le=20, description="义务教育最高年龄（周岁），默认 15")
+    cutoff: Annotated[tuple[int, int], BeforeValidator(_to_cutoff)] = Field(
+        (8, 31), description="计算年龄的截止日（月日），默认 8月31日：学年从其次日起算")
+
+    @model_validator(mode="after")
+    def _ordered(self) -> CompulsoryAge:
+        if self.min_age > self.max_age:
+            raise ValueError(tr(f"min_age（{self.min_age}）大于 max_age（{self.max_age}）",
+                                f"min_age {self.min_age} exceeds max_age {self.max_age}"))
+        return self
+
+    @property
+    def cutoff_text(self) -> str:
+        """Return the cut-off as written in documents: 8月31日."""
+        return f"{self.cutoff[0]}月{self.cutoff[1]}日"
+
+
 class PolicyTable(Strict):
     """资助政策表。"""
 
     name: str = Field(description="表名，如 师宗县教育扶贫资助政策表")
     year: int | None = Field(None, ge=2000, le=2100, description="适用年度，如 2018")
     items: list[PolicyItem] = Field(description="资助项目")
+    compulsory: Annotated[CompulsoryAge, BeforeValidator(lambda v: {} if v is None else v)] = \
+        Field(default_factory=CompulsoryAge,
+              description="义务教育适龄的年龄和截止日，如 {min_age: 6, max_age: 15, "
+                          "cutoff: 8月31日}；不写即为此值")
 
     def item(self, item_id: str) -> PolicyItem:
         """Return the item with id `item_id`; KeyError when there is none."""

@@ -49,6 +49,9 @@ _COLUMNS = [
     _col("child", "left_behind", "是否留守", "留守儿童", "是否留守儿童"),
     _col("child", "single_parent", "是否单亲", "单亲", "是否单亲家庭", "单亲家庭"),
     _col("child", "disability", "是否残疾", "残疾", "是否残疾儿童"),
+    _col("child", "orphan", "是否孤儿", "孤儿"),
+    _col("child", "migrant", "是否随迁", "随迁子女", "是否随迁子女"),
+    _col("child", "placement", "安置方式", "残疾儿童安置方式"),
     _col("child", "id", "学生编号"),
 ]
 SYNONYMS: dict[str, Column] = {name: col for col, names in _COLUMNS for name in names}

@@ -9,6 +9,7 @@ from typing import Any, TypedDict
 from fupin_docs.cnformat import keep, ym, ymd
 from fupin_docs.data.model import Teacher
 from fupin_docs.facts.facts import Facts
+from fupin_docs.facts.schoolage import Status
 
 
 class TeacherData(TypedDict):
@@ -115,8 +116,12 @@ def numbers(facts: Facts) -> dict[str, Any]:
         "left_behind": len(stats.left_behind),
         "single_parent": len(stats.single_parent),
         "disabled": len(stats.disabled),
-        "compulsory_age": len(stats.compulsory_age),
-        "out_of_school": len(stats.out_of_school),
+        # 控辍保学: the children of compulsory-school age and where they are (facts.schoolage)
+        "compulsory_age": len(facts.school_age.children),
+        "compulsory_here": len(facts.school_age.of(Status.here)),
+        "compulsory_elsewhere": len(facts.school_age.of(Status.elsewhere)),
+        "compulsory_home_taught": len(facts.school_age.of(Status.home_taught)),
+        "out_of_school": len(facts.school_age.missing),
         "investment_total": sum((i.amount for i in f.investments), Decimal(0)),
         "subsidy_total": sum((x.amount for x in f.subsidies), Decimal(0)),
     }

@@ -10,6 +10,7 @@ from fupin_docs.errors import Problem
 from fupin_docs.facts import idcheck
 from fupin_docs.facts.entitlements import unmatched
 from fupin_docs.facts.facts import Facts
+from fupin_docs.facts.schoolage import school_age_problems
 from fupin_docs.facts.stats import Stats
 from fupin_docs.i18n import tr
 
@@ -25,7 +26,8 @@ def check_project(facts: Facts) -> list[Problem]:
     """Return every mismatch and risk found in a school's data, as warnings."""
     loaded, stats, table = facts.loaded, facts.stats, facts.policy
     return [*_figures(loaded, stats), *_units(loaded, stats), *_pairings(loaded, stats),
-            *_people(loaded, stats), *_policies(loaded, table)]
+            *_people(loaded, stats), *school_age_problems(loaded, facts.school_age),
+            *_policies(loaded, table)]
 
 
 def _policies(loaded: LoadedProject, table: PolicyTable) -> Iterator[Problem]:
@@ -149,7 +151,7 @@ def _pairings(loaded: LoadedProject, stats: Stats) -> Iterator[Problem]:
 
 
 def _people(loaded: LoadedProject, stats: Stats) -> Iterator[Problem]:
-    """Yield ID numbers, phones, ages and enrolment that do not add up (控辍保学 included)."""
+    """Yield ID numbers, phones and ages that do not add up (控辍保学: facts.schoolage)."""
     for hi, h in enumerate(loaded.project.households):
         if h.id_number:
             for message in idcheck.id_problems(h.id_number):
@@ -171,11 +173,3 @@ def _people(loaded: LoadedProject, stats: Stats) -> Iterator[Problem]:
                     yield warn(tr(f"{c.name} {age} 岁读{c.grade}年级，年龄与年级相差较大，请核对",
                                   f"{c.name} is {age} and in grade {c.grade}; please check"),
                                loaded, path + ("grade",))
-    for s in stats.out_of_school:
-        hi, ci = s.index
-        yield warn(tr(f"控辍保学：{s.child.name}（{s.household.head}户，{stats.age(s.child)}岁）"
-                      f"处于义务教育年龄但未入学",
-                      f"{s.child.name} is of compulsory-school age but enrolled nowhere"),
-                   loaded, ("households", hi, "children", ci, "stage"),
-                   hint=tr("落实劝返，入学后把学段改为实际就读学段",
-                           "get the child back to school and update the stage"))

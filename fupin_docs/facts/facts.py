@@ -9,6 +9,7 @@ from fupin_docs.data.model import Household, Project
 from fupin_docs.data.policy_table import PolicyTable
 from fupin_docs.data.project import LoadedProject
 from fupin_docs.facts.entitlements import Aid, HouseholdAid
+from fupin_docs.facts.schoolage import SchoolAge
 from fupin_docs.facts.stats import Stats
 
 
@@ -26,12 +27,15 @@ class Facts:
     limits: Any = None
     stats: Stats = field(init=False)
     aid: Aid = field(init=False)
+    #: the children of compulsory-school age and where each is (控辍保学)
+    school_age: SchoolAge = field(init=False)
     #: parts of template data that documents share, made once per build (see documents.common)
     shared: dict[str, Any] = field(default_factory=dict, init=False, repr=False)
 
     def __post_init__(self) -> None:
         self.stats = Stats(self.loaded.project)
         self.aid = Aid(self.policy)
+        self.school_age = SchoolAge(self.loaded.project, self.policy.compulsory, self.stats)
 
     @property
     def project(self) -> Project:

@@ -8,8 +8,6 @@ from functools import cached_property
 
 from fupin_docs.data.model import Child, Household, Project, Stage, Teacher, Unit
 
-COMPULSORY_AGES = range(6, 16)  # 6 to 15: 义务教育阶段适龄
-
 
 @dataclass(frozen=True)
 class Student:
@@ -95,16 +93,6 @@ class Stats:
         return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
 
     @cached_property
-    def compulsory_age(self) -> list[Student]:
-        """Return the children aged 6 to 15 on the report date."""
-        return [s for s in self.students if self.age(s.child) in COMPULSORY_AGES]
-
-    @cached_property
-    def out_of_school(self) -> list[Student]:
-        """Return compulsory-age children enrolled nowhere (控辍保学)."""
-        return [s for s in self.compulsory_age if s.child.stage == Stage.none]
-
-    @cached_property
     def unit_households(self) -> int | None:
         """Return the sum of households over the units, when every unit states it."""
         values = [u.households for u in self.project.units]
@@ -166,6 +154,18 @@ class Stats:
         for tp in self.pairings:
             for h in tp.households:
                 out.setdefault(h.id, tp.teacher)
+        return out
+
+    @cached_property
+    def household_teachers(self) -> dict[str, list[Teacher]]:
+        """Return every teacher paired with each household id (or with a child of it), in the
+        order teachers are listed."""
+        out: dict[str, list[Teacher]] = {}
+        for tp in self.pairings:
+            for h in tp.households:
+                found = out.setdefault(h.id, [])
+                if tp.teacher not in found:
+                    found.append(tp.teacher)
         return out
 
     @cached_property
