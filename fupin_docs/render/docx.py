@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import hashlib
 import html
 import re
 import zipfile
+import zlib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,12 +20,27 @@ from lxml import etree
 from fupin_docs.errors import FupinError, Location, Problem, TemplateProblem
 from fupin_docs.i18n import tr
 from fupin_docs.render.fastzip import (
+    Content,
     Member,
     ZipBomb,
     deflate,
     inflate,
     read_members,
+    stored,
     write_zip,
+)
+from fupin_docs.render.images import (
+    DEFAULT_TEXT_WIDTH,
+    HYPERLINK_REL,
+    PartMedia,
+    Picture,
+    Unsupported,
+    add_relationships,
+    attach_pictures,
+    collecting,
+    picture,
+    picture_ids,
+    rels_name,
 )
 from fupin_docs.render.limits import DEFAULT, LimitExceeded, deadline, generate, limit_message
 from fupin_docs.render.locate import template_line
@@ -38,6 +55,8 @@ _QUOTES = str.maketrans("“”‘’", "\"\"''")
 # Parts docxtpl renders besides the body (it finds headers/footers through the relationships;
 # Word always names them like this).
 _EXTRA_PART = re.compile(r"word/(?:header\d*|footer\d*|footnotes)\.xml")
+#: the document properties (title, subject …), rendered as docxtpl renders them
+CORE = "docProps/core.xml"
 _HAS_TAGS = re.compile(r"\{[{%#]|\{_[{%]|[}%]_\}")
 _LINE_SPLIT = re.compile(r"<w:p([ >])")
 _LISTING_CHARS = re.compile(r"[\t\n\a\f]")
@@ -45,7 +64,13 @@ _LISTING_CHARS = re.compile(r"[\t\n\a\f]")
 # gives exactly what running it on the whole part gives.
 _PARAGRAPH = re.compile(r"<w:p(?: [^>]*)?>.*?</w:p>", re.DOTALL)
 DOCPR_ID = re.compile(r'(<wp:docPr\b[^>]*?\bid=")(\d+)(")')
-_TABLE_LOOP = re.compile(r"\{[%{]-?\s*(?:tc\s|hm\s*%|colspan\s)")
+#: tags that can change how many cells a table row has: then w:tblGrid must be recomputed
+_TABLE_LOOP = re.compile(r"\{[%{#]-?\s*(?:tc\s|hm\s*%|colspan\s)")
+_CELL = re.compile(r"<w:tc[ >]")
+#: the inside of a tag, where Word's XML escapes are Jinja's own characters
+_TAG_INSIDE = re.compile(r"(?<=\{[\{%])(.*?)(?=[\}%]\})", re.DOTALL)
+_PAGE = re.compile(r'<w:pgSz\b[^>]*?w:w="(\d+)"')
+_MARGIN = re.compile(r'<w:pgMar\b[^>]*/>')
 _TAG = re.compile(r"<[^>]+>")
 # python-docx parses parts this way before docxtpl serializes them; doing the same keeps the
 # Jinja source (entities, whitespace) identical to what docxtpl compiles.
@@ -63,6 +88,30 @@ class _Part:
     template: jinja2.Template | None
     prefix: str
     suffix: str
+
+
+def _text_width(sectpr: str) -> int:
+    """Return the text width of a section in EMU (page width less the side margins)."""
+    page = _PAGE.search(sectpr)
+    margins = _MARGIN.search(sectpr)
+    if page is None or margins is None:
+        return DEFAULT_TEXT_WIDTH
+    sides = sum(int(v) for v in re.findall(r'w:(?:left|right)="(\d+)"', margins.group(0)))
+    return max(int(page.group(1)) - sides, 1440) * 635  # twips to EMU
+
+
+def _picture_rel(xml: str, name: str) -> str:
+    """Return the relationship id of the picture called `name` in `xml` (docPr name or
+    descr); raise TemplateProblem when there is none."""
+    for drawing in re.finditer(r"<w:drawing>.*?</w:drawing>", xml, re.DOTALL):
+        props = re.search(r"<pic:cNvPr\b[^>]*>", drawing.group(0))  # as docxtpl looks
+        names = dict(re.findall(r'(\w+)="([^"]*)"', props.group(0))) if props else {}
+        if name in (names.get("name"), names.get("title"), names.get("descr")):
+            embed = re.search(r'r:embed="([^"]+)"', drawing.group(0))
+            if embed:
+                return embed.group(1)
+    raise TemplateProblem.plain(tr(f"模板中没有名为 {name} 的图片",
+                                   f"the template has no picture named {name}"))
 
 
 def renumber(pattern: re.Pattern[str], xml: str, start: int) -> tuple[str, int]:
@@ -139,7 +188,10 @@ def _locate(original: str, source: str, lineno: int | None,
     if not found:
         return (lineno - 1 if lineno > 1 else None), html.unescape(
             _TAG.sub("", lines[lineno - 1])).strip()
-    best = next((i for i in found for n in names if n in paragraphs[i]), found[0])
+    # a name the error gives picks its paragraph; else the first that holds a tag (an error
+    # comes from a tag, never from plain text sharing its line)
+    tagged = [i for i in found if "{{" in paragraphs[i] or "{%" in paragraphs[i]] or found
+    best = next((i for i in found for n in names if n in paragraphs[i]), tagged[0])
     return best + 1, paragraphs[best].strip()
 
 
@@ -181,6 +233,9 @@ class CompiledDocx:
         self.body_static = ""
         self._fix_tables = False
         self.has_docpr = False
+        self.text_width = DEFAULT_TEXT_WIDTH
+        #: every picture an InlineImage value has shown, by relationship id
+        self.pictures: dict[str, Picture] = {}
         #: what helpers (the print-file writer) work out once per template
         self.cache: dict[str, Any] = {}
         if not any(member.name == DOCUMENT for member in self.members):
@@ -200,7 +255,7 @@ class CompiledDocx:
                         tr("用 Word 或 WPS 重新保存一份", "re-save it in Word"))
                 if member.name == DOCUMENT:
                     self._compile_document(inflate(member))
-                elif _EXTRA_PART.fullmatch(member.name):
+                elif _EXTRA_PART.fullmatch(member.name) or member.name == CORE:
                     self._compile_part(member.name, inflate(member))
             except (etree.XMLSyntaxError, ValueError) as exc:
                 raise TemplateProblem.plain(tr(f"{member.name} 已损坏：{exc}",
@@ -239,8 +294,12 @@ class CompiledDocx:
         self.body_prefix = XML_DECLARATION + head
         self.body_suffix = tail
         self.has_docpr = "<wp:docPr" in inner
-        self._fix_tables = bool(_TABLE_LOOP.search(_TAG.sub("", inner)))
+        self.text_width = _text_width(self.final_sectpr)
         part = self._compile(DOCUMENT, "", inner, full)
+        # a cell turned into a tag ({%tc …%}, {#tc …#}) or a span set by a tag changes the
+        # number of cells of a row: the column grid is recomputed after each render
+        self._fix_tables = bool(_TABLE_LOOP.search(_TAG.sub("", inner))) or (
+            part is not None and len(_CELL.findall(part.source)) != len(_CELL.findall(inner)))
         if part is None:
             self.body_static = inner
         else:
@@ -249,9 +308,10 @@ class CompiledDocx:
     def _compile_part(self, name: str, raw: bytes) -> None:
         """Return None; compile a header, footer or footnotes part that holds template tags."""
         xml = etree.tostring(etree.fromstring(raw, _PARSER), encoding="unicode")
-        kind = name[5:].split(".")[0]
+        kind = name.split("/")[-1].split(".")[0]
         label = tr("页眉", "header") if kind.startswith("header") else (
-            tr("页脚", "footer") if kind.startswith("footer") else tr("脚注", "footnotes"))
+            tr("页脚", "footer") if kind.startswith("footer") else (
+                tr("文档属性", "properties") if name == CORE else tr("脚注", "footnotes")))
         part = self._compile(name, f"{label} {kind}", xml, xml)
         if part is not None:
             part.prefix = XML_DECLARATION
@@ -262,6 +322,10 @@ class CompiledDocx:
         patched = self._docxtpl.patch_xml(xml)
         if not _HAS_TAGS.search(patched):
             return None
+        # A literal in a tag ("A&B") is Word's escaped text: make it Jinja's own again, so
+        # that autoescape escapes the values it prints once, and literals not twice
+        patched = _TAG_INSIDE.sub(lambda m: m.group(0).replace("&quot;", '"')
+                                  .replace("&apos;", "'").replace("&amp;", "&"), patched)
         # Same line splitting as docxtpl's render_xml_part: one Jinja line per paragraph.
         source = _LINE_SPLIT.sub(r"\n<w:p\1", patched)
         part = _Part(name, label, source, original, None, "", "")
@@ -294,6 +358,9 @@ class CompiledDocx:
                       "check the name; see fupin-docs templates check")
         elif isinstance(exc, (LimitExceeded, RecursionError)):
             message, hint = limit_message(exc)
+        elif isinstance(exc, Unsupported):
+            message, hint = str(exc), tr("改用本工具支持的写法（见 README 的“修改模板”）",
+                                          "see the README's section on templates")
         else:
             message = tr(f"渲染出错（{type(exc).__name__}）：{detail}",
                          f"failed to render ({type(exc).__name__}): {detail}")
@@ -305,7 +372,7 @@ class CompiledDocx:
         assert part.template is not None
         limits = getattr(self.env, "limits", DEFAULT)
         try:
-            with deadline(limits):
+            with deadline(limits), collecting(PartMedia(self.text_width, self.pictures)):
                 xml = generate(part.template.generate(context), limits)
         except FupinError:
             raise  # a filter already explained the problem
@@ -332,7 +399,7 @@ class CompiledDocx:
             tree = self._docxtpl.fix_tables(doc + self.body_suffix)
             _, inner, _ = _split_body(etree.tostring(tree, encoding="unicode"))
             body = inner[: len(inner) - len(self.final_sectpr)] if self.final_sectpr else inner
-        if self.has_docpr:
+        if self.has_docpr or "<wp:docPr" in body:  # pictures of the template or of the data
             body = renumber(DOCPR_ID, body, 1001)[0]
         return body
 
@@ -347,17 +414,73 @@ class CompiledDocx:
 
     def render_with_body(self, context: Mapping) -> tuple[bytes, str]:
         """Return the rendered .docx and its body, so a print file can reuse the body."""
-        replacements: dict[str, str] = {}
+        replacements: dict[str, Content] = {}
+        used: dict[str, set[str]] = {}
         body = self.render_body(context)
         for name in self._parts:
             if name == DOCUMENT:
                 replacements[name] = (self.body_prefix + body + self.final_sectpr
                                       + self.body_suffix)
+                used[name] = picture_ids(body)
             else:
-                replacements[name] = self.render_part(name, context)
-        result = write_zip(self.members, replacements)
+                xml = self.render_part(name, context)
+                replacements[name] = xml
+                used[name] = picture_ids(xml)
+        extra = attach_pictures(self.members, used, self.pictures, replacements)
+        result = write_zip([*self.members, *extra], replacements)
         assert result is not None
         return result, body
+
+    def build_url_id(self, url: str) -> str:
+        """Return the relationship id of an external link to `url` from the document, as
+        docxtpl's build_url_id does; the relationship is in every file rendered after."""
+        rel_id = "rIdUrl" + hashlib.sha1(url.encode("utf-8")).hexdigest()[:16]
+        self._add_relationship(DOCUMENT, rel_id, HYPERLINK_REL, url, external=True)
+        return rel_id
+
+    def _add_relationship(self, part: str, rel_id: str, kind: str, target: str, *,
+                          external: bool = False) -> None:
+        name = rels_name(part)
+        for i, member in enumerate(self.members):
+            if member.name == name:
+                xml = add_relationships(inflate(member), {rel_id: (kind, target, external)})
+                self.members[i] = deflate(name, xml)
+                return
+        self.members.append(deflate(name, add_relationships(None, {rel_id: (kind, target,
+                                                                            external)})))
+
+    def replace_pic(self, name: str, image: bytes | str | Path) -> None:
+        """Show `image` instead of the template's picture named `name` (the file name it was
+        inserted from, or its title or description in Word), as docxtpl does."""
+        document = self.body_prefix + (self._parts[DOCUMENT].source if DOCUMENT in self._parts
+                                       else self.body_static)
+        rel_id = _picture_rel(document, name)
+        rels = next(inflate(m) for m in self.members if m.name == rels_name(DOCUMENT))
+        target = re.search(rb'Id="' + re.escape(rel_id.encode()) + rb'"[^>]*?Target="([^"]+)"'
+                           rb'|Target="([^"]+)"[^>]*?Id="' + re.escape(rel_id.encode()) + rb'"',
+                           rels)
+        if target is None:
+            raise TemplateProblem.plain(tr(f"模板中的图片 {name} 找不到它的图片文件",
+                                           f"picture {name} has no image part"),
+                                        Location(self.name))
+        part = "word/" + (target.group(1) or target.group(2)).decode().lstrip("/").removeprefix(
+            "word/")
+        self.replace_media(part, picture(image).blob)
+
+    def replace_media_by_content(self, old: bytes, new: bytes) -> None:
+        """Show `new` wherever the template shows a media or embedded file whose bytes are
+        `old` (docxtpl's replace_media and replace_embedded match by CRC the same way)."""
+        crc = zlib.crc32(old)
+        hits = [i for i, m in enumerate(self.members)
+                if m.name.startswith(("word/media/", "word/embeddings/")) and m.crc == crc]
+        if not hits:
+            raise TemplateProblem.plain(tr("模板中没有与之相同的图片或嵌入文件",
+                                           "the template holds no such media"),
+                                        Location(self.name))
+        for i in hits:
+            name = self.members[i].name
+            self.members[i] = stored(name, new) if name.startswith("word/media/") else deflate(
+                name, new)
 
 
 __all__ = ["CompiledDocx", "DOCPR_ID", "DOCUMENT", "XML_DECLARATION", "renumber"]

@@ -14,6 +14,7 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment, SandboxedEnvironment
 from fupin_docs import cnformat
 from fupin_docs.cnformat import Bare, Keep
 from fupin_docs.gongwen.measures import signature_context
+from fupin_docs.render.images import from_docxtpl
 from fupin_docs.render.limits import (
     DEFAULT,
     Limits,
@@ -117,6 +118,8 @@ def joined(text: str) -> str:
 def word_value(value: object) -> object:
     """Return a value as a Word template prints it: Keep text joined whole, and every phone
     number, ID number, 文号 and amount in any text joined too."""
+    if type(value).__module__.startswith("docxtpl"):  # a context written for docxtpl
+        return from_docxtpl(value)
     if isinstance(value, Bare):
         return str(value)
     if isinstance(value, Keep):

@@ -163,6 +163,11 @@ class DeflateWriter:
         return Member(name, zipfile.ZIP_DEFLATED, self._crc, len(data), self._size, data)
 
 
+def stored(name: str, data: bytes) -> Member:
+    """Return a member kept as it is: for data already compressed (a JPEG, a PNG)."""
+    return Member(name, zipfile.ZIP_STORED, zlib.crc32(data), len(data), len(data), data)
+
+
 def inflate(member: Member) -> bytes:
     """Return the uncompressed bytes of `member`."""
     if member.method == zipfile.ZIP_STORED:
@@ -231,4 +236,4 @@ def write_zip(members: Iterable[Entry], replacements: Mapping[str, Content] | No
 
 
 __all__ = ["DEFAULT_DATE_TIME", "DeflateWriter", "Member", "ZipTooLarge", "deflate",
-           "inflate", "read_members", "write_zip"]
+           "inflate", "read_members", "stored", "write_zip"]

@@ -10,7 +10,8 @@ from collections.abc import Mapping
 from lxml import etree
 
 from fupin_docs.render.docx import DOCPR_ID, DOCUMENT, CompiledDocx, renumber
-from fupin_docs.render.fastzip import DeflateWriter, Member, deflate, inflate, write_zip
+from fupin_docs.render.fastzip import Content, DeflateWriter, Member, deflate, inflate, write_zip
+from fupin_docs.render.images import attach_pictures, picture_ids
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _BOOKMARK = re.compile(r'(<w:bookmark(Start|End)\b[^>]*?\bw:id=")(\d+)(")')
@@ -186,6 +187,8 @@ class _HeaderVariants:
         self.seen: dict[tuple[str, bytes], str] = {}  # (part, digest) -> rId to use
         self.first: dict[str, str] = {}  # part -> rendered XML of its first variant
         self.extra: list[Member] = []
+        #: pictures each copy shows (copies are kept compressed, not as text)
+        self.pictures: dict[str, set[str]] = {}
         self.new_rels: list[str] = []
         self.new_types: list[str] = []
 
@@ -209,6 +212,7 @@ class _HeaderVariants:
         n = len(self.new_rels) + 1
         new_name, rid = f"{name[:-4]}_m{n}.xml", f"rIdMerge{n}"
         self.extra.append(deflate(new_name, xml))
+        self.pictures[new_name] = picture_ids(xml)
         rels = self.members.get(f"word/_rels/{name[5:]}.rels")
         if rels is not None:  # the copy needs the original's own relationships (images)
             self.extra.append(dataclasses.replace(rels, name=f"word/_rels/{new_name[5:]}.rels"))
@@ -268,6 +272,8 @@ class _PrintFile:
         self.out.write(template.body_prefix)
         self.next_docpr, self.next_bookmark, self.count = 1001, 1, 0
         self.first: Mapping | None = None
+        #: pictures of the data (InlineImage) the records show, by relationship id
+        self.pictures: set[str] = set()
 
     def add(self, context: Mapping, last: bool, body: str | None = None) -> int:
         """Return the record count after rendering one record (unless its `body` is given)
@@ -275,7 +281,8 @@ class _PrintFile:
         tpl = self.template
         self.first = context if self.first is None else self.first
         body = tpl.render_body(context) if body is None else body
-        if tpl.has_docpr:
+        self.pictures |= picture_ids(body)
+        if tpl.has_docpr or "<wp:docPr" in body:
             body, self.next_docpr = renumber(DOCPR_ID, body, self.next_docpr)
         if "<w:bookmark" in body:
             body, self.next_bookmark = _unique_bookmarks(body, self.next_bookmark)
@@ -307,7 +314,8 @@ class _PrintFile:
         assert self.first is not None
         tpl = self.template
         self.out.write(tpl.body_suffix)
-        replacements = self.headers.replacements() if self.per_page == 1 else {}
+        replacements: dict[str, Content] = dict(self.headers.replacements()
+                                                if self.per_page == 1 else {})
         for name in tpl.templated_parts:
             if name != DOCUMENT and name not in replacements:
                 replacements[name] = tpl.render_part(name, self.first)
@@ -316,7 +324,12 @@ class _PrintFile:
             replacements["word/numbering.xml"] = numbering_xml
         document = self.out.finish(DOCUMENT)
         members = [document if m.name == DOCUMENT else m for m in tpl.members]
-        result = write_zip(members + self.headers.extra, replacements)
+        members += self.headers.extra
+        used = {DOCUMENT: self.pictures, **self.headers.pictures}
+        used.update({name: picture_ids(xml) for name, xml in replacements.items()
+                     if isinstance(xml, str) and name.startswith(("word/header", "word/footer"))})
+        extra = attach_pictures(members, used, tpl.pictures, replacements)
+        result = write_zip(members + extra, replacements)
         assert result is not None
         return result
 
