@@ -122,6 +122,13 @@ def check_templates(templates: TemplateSet) -> list[Problem]:
                 problems += split_tags(path, display)
                 compiled = CompiledDocx(path, word_env, display)
                 source = "".join(compiled.sources())
+                problems += [Problem(
+                    tr(f"{part} 中有模板标签，但这一部分不会被填写（docxtpl 也不填写）",
+                       f"{part} holds tags, but that part is never rendered"),
+                    Location(display),
+                    tr("把这些内容移到正文、页眉、页脚或脚注中", "move them to the body, a "
+                       "header, a footer or a footnote"), "warning")
+                    for part in compiled.unrendered]
             else:
                 compiled = CompiledText(text_env, file)
                 source = path.read_text("utf-8")

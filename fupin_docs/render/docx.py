@@ -52,9 +52,11 @@ _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _W_SECTPR = f"{_W}sectPr"
 _W_BODY = f"{_W}body"
 _QUOTES = str.maketrans("“”‘’", "\"\"''")
-# Parts docxtpl renders besides the body (it finds headers/footers through the relationships;
-# Word always names them like this).
-_EXTRA_PART = re.compile(r"word/(?:header\d*|footer\d*|footnotes)\.xml")
+# Parts docxtpl renders besides the body: the headers, footers and footnotes the document's
+# relationships name (whatever their part names)
+_RENDERED_REL = re.compile(r"/relationships/(?:header|footer|footnotes)$")
+#: other parts that may hold text a user could put a tag in; docxtpl renders none of them
+_TEXT_PART = re.compile(r"(?:word/(?!document\.xml$)[^/]+\.xml|docProps/(?:app|custom)\.xml)")
 #: the document properties (title, subject …), rendered as docxtpl renders them
 CORE = "docProps/core.xml"
 _HAS_TAGS = re.compile(r"\{[{%#]|\{_[{%]|[}%]_\}")
@@ -242,6 +244,9 @@ class CompiledDocx:
             raise TemplateProblem.plain(tr("缺少 word/document.xml，不是 Word 文件",
                                            "has no word/document.xml: not a Word file"),
                                         Location(self.name))
+        rendered = self._rendered_parts()
+        #: parts with tags that are not rendered (as in docxtpl): said by `templates check`
+        self.unrendered: list[str] = []
         for member in self.members:
             try:
                 if member.name.endswith((".xml", ".rels")) and b"<!DOCTYPE" in inflate(member):
@@ -255,14 +260,30 @@ class CompiledDocx:
                         tr("用 Word 或 WPS 重新保存一份", "re-save it in Word"))
                 if member.name == DOCUMENT:
                     self._compile_document(inflate(member))
-                elif _EXTRA_PART.fullmatch(member.name) or member.name == CORE:
+                elif member.name in rendered or member.name == CORE:
                     self._compile_part(member.name, inflate(member))
+                elif _TEXT_PART.fullmatch(member.name) and _HAS_TAGS.search(
+                        _TAG.sub("", inflate(member).decode("utf-8", "replace"))):
+                    self.unrendered.append(member.name)
             except (etree.XMLSyntaxError, ValueError) as exc:
                 raise TemplateProblem.plain(tr(f"{member.name} 已损坏：{exc}",
                                                f"{member.name} is damaged: {exc}"),
                                             Location(self.name),
                                             tr("用 Word 或 WPS 打开后另存一份",
                                                "re-save it")) from exc
+
+    def _rendered_parts(self) -> set[str]:
+        """Return the headers, footers and footnotes the document part relates to."""
+        rels = next((m for m in self.members if m.name == rels_name(DOCUMENT)), None)
+        if rels is None:
+            return set()
+        found = set()
+        for rel in re.finditer(r"<Relationship\b[^>]*/>", inflate(rels).decode("utf-8")):
+            attrs = dict(re.findall(r'(\w+)="([^"]*)"', rel.group(0)))
+            external = attrs.get("TargetMode") == "External"
+            if _RENDERED_REL.search(attrs.get("Type", "")) and not external:
+                found.add("word/" + attrs.get("Target", "").lstrip("/").removeprefix("word/"))
+        return found
 
     @property
     def templated_parts(self) -> tuple[str, ...]:

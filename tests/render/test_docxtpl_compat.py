@@ -418,3 +418,34 @@ def test_libreoffice_opens_every_fast_path_file(tmp_path: Path) -> None:
     texts = {pdf.stem: "".join(pdf_page_texts(pdf)).replace("\u2060", "") for pdf in pdfs}
     assert "扯乐完小" in texts["header-footer"] and "小红" in texts["tc"]
     assert "A&B<C>" in texts["escapes"] and "红字" in texts["r"]
+
+
+def _renamed(path: Path, old: str, new: str, extra: dict[str, bytes] | None = None) -> Path:
+    """Return a copy of the template at `path` whose part `old` is called `new`."""
+    z = zipfile.ZipFile(path)
+    out = path.with_name("renamed.docx")
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as w:
+        for name in z.namelist():
+            data = z.read(name).replace(old.split("/")[-1].encode(), new.split("/")[-1].encode())
+            w.writestr(new if name == old else name, data)
+        for name, data in (extra or {}).items():
+            w.writestr(name, data)
+    return out
+
+
+def test_headers_are_found_by_relationship_not_by_name(tmp_path: Path) -> None:
+    """A template saved by another program may call its header anything: it is rendered."""
+    feature = FEATURES[[f.id for f in FEATURES].index("header-footer")]
+    path = _renamed(_template(feature, tmp_path), "word/header1.xml", "word/hdrA.xml")
+    ref, fast, data = _both(path, feature.context, tmp_path)
+    assert fast == ref
+    header = zipfile.ZipFile(io.BytesIO(data)).read("word/hdrA.xml").decode()
+    assert "扯乐完小" in header and "{{" not in header
+
+
+def test_tags_in_parts_nobody_renders_are_reported(tmp_path: Path) -> None:
+    path = _renamed(_template(FEATURES[0], tmp_path), "word/styles.xml", "word/styles.xml",
+                    {"word/endnotes.xml": b'<w:endnotes xmlns:w="http://schemas.openxmlformats'
+                     b'.org/wordprocessingml/2006/main"><w:endnote><w:p><w:r><w:t>{{ school }}'
+                     b"</w:t></w:r></w:p></w:endnote></w:endnotes>"})
+    assert CompiledDocx(path, make_env(autoescape=True)).unrendered == ["word/endnotes.xml"]
