@@ -268,6 +268,19 @@ class Narrative(Strict):
                                      description="改写各部分标题，如 closing: 领导有方，团结务实")
 
 
+class Imports(Strict):
+    """导入的导出表：建档立卡系统和学籍系统导出的文件，每次核对、生成时重新读取。"""
+
+    registry: OneOrMany = Field(default_factory=list, alias="建档立卡",
+                                description="建档立卡导出表（.xlsx、.xls 或 .csv，每人一行）")
+    enrolment: OneOrMany = Field(default_factory=list, alias="学籍",
+                                 description="学籍导出表：补上学籍号、年级、班级、住校等")
+    school_names: OneOrMany = Field(default_factory=list, alias="本校名称",
+                                    description="学籍“就读学校”中本校的其他写法")
+    units_from: Literal["自然村", "行政村"] | None = Field(
+        None, alias="村", description="村（连队）取自哪一列：自然村（默认，空时用行政村）或 行政村")
+
+
 class PublicNotice(Strict):
     """公示：资助名单张贴公示的日期和监督电话。"""
 
@@ -297,6 +310,11 @@ class Project(Strict):
     roster: OneOrMany = Field(default_factory=list,
                               description="花名册文件（.xlsx 或 .csv），"
                                           "其中的户和子女并入 households")
+    imports: Imports = Field(default_factory=Imports,
+                             description="建档立卡、学籍系统的导出表，"
+                                         "其中的户和子女并入 households")
+    workbook: str | None = Field(None, description="资料表（fupin-docs init --excel 生成的"
+                                                   " 资料.xlsx），其中各表并入资料")
     pair_limit: int = Field(10, ge=1, description="一名教师结对户数的上限，超出时 check 提醒")
     public_notice: PublicNotice = Field(default_factory=PublicNotice,
                                         description="公示名单的公示期和监督电话")

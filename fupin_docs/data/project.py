@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from fupin_docs.data.imports.merge import WORKBOOK, merge_sources
 from fupin_docs.data.inherit import load_with_inherit
 from fupin_docs.data.model import Household, Project
 from fupin_docs.data.roots import Roots, outside_message
@@ -65,13 +66,15 @@ def _validate(data: dict[str, Any], positions: Positions) -> tuple[Project | Non
 
 def project_files(path: Path) -> list[Path]:
     """Return the YAML files of a project: the file itself, or every YAML file in the folder."""
-    if path.is_file():
-        return [path]
+    if path.is_file():  # a workbook is a project of its own (fupin-docs init --excel)
+        return [] if path.suffix.lower() in (".xlsx", ".xlsm") else [path]
     if not path.is_dir():
         raise FupinError(tr(f"找不到项目：{path}（应是一个文件夹或 YAML 文件）",
                             f"project not found: {path} (a folder or YAML file)"))
     files = sorted(p for p in path.iterdir() if p.suffix.lower() in YAML_SUFFIXES and p.is_file()
                    and p.name.lower() not in NOT_PROJECT_DATA)
+    if not files and (path / WORKBOOK).is_file():
+        return []  # the folder's 资料.xlsx holds the project
     if not files:
         raise FupinError(tr(f"文件夹 {path} 里没有 .yaml 文件。"
                             f"可以用 “fupin-docs init {path}” 新建项目",
@@ -117,6 +120,7 @@ def load_project(path: Path, roots: Iterable[Path] = ()) -> LoadedProject:
         positions.update(loaded.positions)
     inputs = list(files) + inherited
     if not problems:
+        problems += merge_sources(data, positions, path, inputs, allowed, alone=not files)
         problems += _merge_rosters(data, positions, root, inputs, allowed)
     errors = [p for p in problems if p.severity == "error"]
     if errors:

@@ -59,10 +59,15 @@ def read_roster(path: Path, display_name: str
         sheets, problems = _xlsx_sheets(path, display_name)
     elif suffix == ".csv":
         sheets, problems = _csv_sheets(path, display_name)
+    elif suffix == ".xls":  # old Excel, read through xlrd, bounded
+        from fupin_docs.data.imports.tables import read_tables
+
+        tables, problems = read_tables(path, display_name)
+        sheets = [_Sheet(t.file, t.rows, t.uncached) for t in tables]
     else:
         return [], {}, [Problem(tr(f"不支持的文件类型“{suffix or path.name}”，"
-                                   f"花名册应是 .xlsx 或 .csv",
-                                   f"unsupported file type '{suffix}'; use .xlsx or .csv"),
+                                   f"花名册应是 .xlsx、.xls 或 .csv",
+                                   f"unsupported file type '{suffix}'; use .xlsx, .xls or .csv"),
                                 Location(display_name), _save_as())]
     reader = _Reader(problems)
     found = [reader.read_sheet(sheet, alone=len(sheets) == 1) for sheet in sheets]

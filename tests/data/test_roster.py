@@ -246,7 +246,8 @@ def test_two_header_rows(tmp_path):
 
 
 @pytest.mark.parametrize("name, data, words", [
-    ("花名册.xls", b"\xd0\xcf\x11\xe0" + b"\0" * 100, ["不支持", "另存为 .xlsx 或 .csv"]),
+    ("花名册.xls", b"\xd0\xcf\x11\xe0" + b"\0" * 100, ["不是有效的 .xls", "另存为 .xlsx"]),
+    ("花名册.ods", b"PK\x03\x04" + b"\0" * 100, ["不支持", "应是 .xlsx、.xls 或 .csv"]),
     ("花名册.xlsx", b"this is not a workbook", ["不是有效的 .xlsx"]),
     ("花名册.csv", b"\xff\xfe\xff" * 10, ["编码", "花名册.csv"]),
 ])
