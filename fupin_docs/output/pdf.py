@@ -9,7 +9,7 @@ import signal
 import subprocess
 import sys
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
@@ -172,19 +172,9 @@ def _log_tail(log: Path, lines: int = 12) -> str:
 
 def convert_folder(docx_files: Sequence[Path], out_dir: Path, *,
                    timeout: float = 300) -> list[Path]:
-    """Return the PDFs made from `docx_files` in `out_dir`, converting all of them in one run.
-
-    LibreOffice runs headless with a private profile (so it never collides with a LibreOffice
-    the user has open) and with FONTCONFIG_FILE pointing at the project's font mapping. PDFs
-    are written to a temporary folder, checked, and only then moved into `out_dir`; after a
-    crash or timeout nothing is moved, so no truncated PDF is ever left behind.
-    """
+    """Return the PDFs made from `docx_files` in `out_dir`, converting all of them in one run
+    (see convert_files); two files that would make one PDF name are refused."""
     files = [Path(f).resolve() for f in docx_files]
-    if not files:
-        return []
-    for f in files:
-        if not f.is_file():
-            raise FupinError(tr(f"找不到要转换的文件：{f}", f"File to convert not found: {f}"))
     stems: dict[str, Path] = {}
     for f in files:
         if f.stem.casefold() in stems:
@@ -192,27 +182,83 @@ def convert_folder(docx_files: Sequence[Path], out_dir: Path, *,
                 f"{stems[f.stem.casefold()].name} 和 {f} 会生成同名的 PDF，请改名后再转换。",
                 f"{stems[f.stem.casefold()].name} and {f} would produce the same PDF name."))
         stems[f.stem.casefold()] = f
+    return convert_files({f: Path(out_dir) / f"{f.stem}.pdf" for f in files}, timeout=timeout)
+
+
+#: PDF export options: Word bookmarks become named destinations, so that the pages of each
+#: record of a print file can be found again (LibreOffice 7.4 reads options as JSON)
+PDF_FILTER = ('pdf:writer_pdf_Export:{"ExportBookmarksToPDFDestination":'
+              '{"type":"boolean","value":"true"}}')
+
+
+def convert_files(jobs: Mapping[Path, Path], *, timeout: float = 300) -> list[Path]:
+    """Return the PDFs made from each .docx of `jobs` (source -> PDF path), all in one
+    LibreOffice process.
+
+    LibreOffice runs headless with a private profile (so it never collides with a LibreOffice
+    the user has open) and with FONTCONFIG_FILE pointing at the project's font mapping. PDFs
+    are written to a temporary folder, checked, and only then moved into place; after a
+    crash nothing is moved, so no truncated PDF is ever left behind. A run that hangs is
+    killed and the files it had not finished are tried once more in a new process.
+    """
+    pending = {Path(src).resolve(): Path(dest) for src, dest in jobs.items()}
+    if not pending:
+        return []
+    for f in pending:
+        if not f.is_file():
+            raise FupinError(tr(f"找不到要转换的文件：{f}", f"File to convert not found: {f}"))
     soffice = find_soffice()
     if soffice is None:
         raise ToolMissing(soffice_missing_message())
-    out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    names = "、".join(f.name for f in files)
+    done: list[Path] = []
+    for attempt in (1, 2):
+        finished, hung = _run_soffice(soffice, pending, timeout, last=attempt == 2)
+        done += [pending.pop(src) for src in finished]
+        if not hung:
+            break
+    return done
 
+
+def _inputs(sources: Sequence[Path], folder: Path) -> dict[Path, Path]:
+    """Return, per source, the name LibreOffice is given in `folder` (a link, else a copy):
+    the source's own name, numbered only where two would make one PDF name."""
+    names: dict[Path, Path] = {}
+    taken: set[str] = set()
+    for i, src in enumerate(sources):
+        stem = src.stem if src.stem.casefold() not in taken else f"{src.stem}-{i}"
+        taken.add(stem.casefold())
+        link = folder / f"{stem}.docx"
+        try:
+            link.symlink_to(src)
+        except OSError:  # Windows without the right to make links
+            shutil.copyfile(src, link)
+        names[src] = link
+    return names
+
+
+def _run_soffice(soffice: Path, jobs: dict[Path, Path], timeout: float, *, last: bool
+                 ) -> tuple[list[Path], bool]:
+    """Convert `jobs` in one LibreOffice process; return (sources done, whether it hung).
+
+    A hang on the `last` try, a crash or an unconverted file raises FupinError."""
+    names = "、".join(f.name for f in jobs)
     with tempfile.TemporaryDirectory(prefix="fupin-pdf-") as tmp_name:
         tmp = Path(tmp_name)
-        staging, profile = tmp / "out", tmp / "profile"
+        staging, profile, given = tmp / "out", tmp / "profile", tmp / "in"
         staging.mkdir()
+        given.mkdir()
+        inputs = _inputs(list(jobs), given)
         env = dict(os.environ)
         env["FONTCONFIG_FILE"] = str(write_fonts_conf(tmp))
         cmd = [str(soffice), f"-env:UserInstallation={profile.as_uri()}", "--headless",
-               "--norestore", "--nolockcheck", "--convert-to", "pdf", "--outdir", str(staging),
-               *map(str, files)]
+               "--norestore", "--nolockcheck", "--convert-to", PDF_FILTER,
+               "--outdir", str(staging), *map(str, inputs.values())]
         log = tmp / "soffice.log"
         # Own process group / session, so a timeout can kill soffice.bin too, not just the wrapper.
         group: dict[str, Any] = (
             {"creationflags": getattr(subprocess, "CREATE_NEW_PROCESS_GROUP", 0)}
             if sys.platform.startswith("win") else {"start_new_session": True})
+        hung = False
         with log.open("wb") as log_fh:
             try:
                 proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=log_fh,
@@ -224,12 +270,15 @@ def convert_folder(docx_files: Sequence[Path], out_dir: Path, *,
                 code = proc.wait(timeout=timeout)
             except subprocess.TimeoutExpired:
                 _kill_tree(proc)
-                raise FupinError(tr(
-                    f"LibreOffice 转换 PDF 超时（{timeout:g} 秒内没有完成），已强制结束；"
-                    f"没有留下不完整的 PDF。涉及文件：{names}。\n"
-                    "可以先确认这些文件能在 WPS/Word 中正常打开，再重试。" + _log_tail(log),
-                    f"LibreOffice did not finish within {timeout:g} s and was stopped; no partial "
-                    f"PDF was kept. Files: {names}." + _log_tail(log))) from None
+                if last:
+                    raise FupinError(tr(
+                        f"LibreOffice 转换 PDF 超时（{timeout:g} 秒内没有完成，重试一次仍然如此），"
+                        f"已强制结束；没有留下不完整的 PDF。涉及文件：{names}。\n"
+                        "可以先确认这些文件能在 WPS/Word 中正常打开，再重试。" + _log_tail(log),
+                        f"LibreOffice did not finish within {timeout:g} s, twice, and was "
+                        f"stopped; no partial PDF was kept. Files: {names}." + _log_tail(log))
+                    ) from None
+                hung, code = True, 0
             except BaseException:
                 _kill_tree(proc)  # Ctrl+C: don't leave a headless LibreOffice running
                 raise
@@ -242,18 +291,17 @@ def convert_folder(docx_files: Sequence[Path], out_dir: Path, *,
                 + _log_tail(log),
                 f"LibreOffice failed (exit code {code}); no PDF was written. Files: {names}."
                 + _log_tail(log)))
-
         done: list[Path] = []
         failed: list[Path] = []
-        for f in files:
-            made = staging / f"{f.stem}.pdf"
+        for src, given_name in inputs.items():
+            made = staging / f"{given_name.stem}.pdf"
             if _is_complete_pdf(made):
-                target = out_dir / made.name
-                _atomic_move(made, target)
-                done.append(target)
+                jobs[src].parent.mkdir(parents=True, exist_ok=True)
+                _atomic_move(made, jobs[src])
+                done.append(src)
             else:
-                failed.append(f)
-        if failed:
+                failed.append(src)
+        if failed and not hung:
             bad = "、".join(f.name for f in failed)
             kept = tr(f"其余 {len(done)} 个已生成。", f"The other {len(done)} were written.") \
                 if done else ""
@@ -261,8 +309,8 @@ def convert_folder(docx_files: Sequence[Path], out_dir: Path, *,
                 f"LibreOffice 没能把这些文件转成 PDF：{bad}。{kept}\n"
                 "请检查文件是否损坏、能否在 WPS/Word 中打开。" + _log_tail(log),
                 f"LibreOffice could not convert: {bad}. {kept}" + _log_tail(log)))
-        return done
+        return done, hung
 
 
-__all__ = ["FONTS_CONF", "convert_folder", "find_soffice", "soffice_missing_message",
-           "write_fonts_conf"]
+__all__ = ["FONTS_CONF", "PDF_FILTER", "convert_files", "convert_folder", "find_soffice",
+           "soffice_missing_message", "write_fonts_conf"]
