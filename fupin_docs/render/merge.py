@@ -242,6 +242,22 @@ def _insert(xml: str, closing: str, items: list[str]) -> str:
     return xml[:at] + "".join(items) + xml[at:]
 
 
+#: the name of the hidden bookmark that starts record n of a print file (Word hides names that
+#: start with "_"); LibreOffice turns it into a PDF destination, where a record's pages begin
+RECORD_MARK = "_FupinRec{:05d}"
+_FIRST_PARAGRAPH = re.compile(r"<w:p(?: [^>]*)?>(?:<w:pPr>.*?</w:pPr>)?", re.DOTALL)
+
+
+def mark_record(body: str, number: int) -> str:
+    """Return `body` with record `number`'s bookmark at the start of its first paragraph."""
+    first = _FIRST_PARAGRAPH.search(body)
+    if first is None:
+        return body
+    mark = (f'<w:bookmarkStart w:id="0" w:name="{RECORD_MARK.format(number)}"/>'
+            '<w:bookmarkEnd w:id="0"/>')
+    return body[:first.end()] + mark + body[first.end():]
+
+
 def _unique_bookmarks(body: str, start: int) -> tuple[str, int]:
     """Return `body` with bookmark ids renumbered from `start` (ends follow their starts)."""
     counter = [start]
@@ -284,8 +300,8 @@ class _PrintFile:
         self.pictures |= picture_ids(body)
         if tpl.has_docpr or "<wp:docPr" in body:
             body, self.next_docpr = renumber(DOCPR_ID, body, self.next_docpr)
-        if "<w:bookmark" in body:
-            body, self.next_bookmark = _unique_bookmarks(body, self.next_bookmark)
+        body = mark_record(body, self.count + 1)
+        body, self.next_bookmark = _unique_bookmarks(body, self.next_bookmark)
         body = self.numbering.restart(body)
         if self.per_page == 1:
             rids = self.headers.for_record(context)
@@ -367,4 +383,4 @@ class PrintFileWriter:
         return self._file.finish()
 
 
-__all__ = ["PrintFileWriter", "with_restart"]
+__all__ = ["PrintFileWriter", "RECORD_MARK", "mark_record", "with_restart"]

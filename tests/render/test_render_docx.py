@@ -304,7 +304,10 @@ def test_merge_makes_image_and_bookmark_ids_unique(tmp_path, env):
     xml = _document_xml(merge(compiled, [_context(i) for i in range(3)]))
     starts = re.findall(r'<w:bookmarkStart w:id="(\d+)"', xml)
     ends = re.findall(r'<w:bookmarkEnd w:id="(\d+)"', xml)
-    assert starts == ends and len(set(starts)) == 3
+    # each record's own bookmark and the print file's record mark, all ids unique
+    assert starts == ends and len(set(starts)) == 6
+    assert re.findall(r'w:name="(_FupinRec\d+)"', xml) == [
+        "_FupinRec00001", "_FupinRec00002", "_FupinRec00003"]
 
 
 @pytest.mark.parametrize("n", [1, 4, 5, 9])
