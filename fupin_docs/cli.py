@@ -231,16 +231,69 @@ def check(project: Path, strict: bool, pack: str | None, roots: tuple[Path, ...]
         say(tr(f"{loaded.project.school.name}：资料完整，数字一致。", "all checks passed."))
 
 
-@main.command(help=("新建一个项目文件夹，内含带中文注释的示例资料。",
-                    "create a new project skeleton."))
+@main.command(help=("新建一个项目文件夹，内含带中文注释的示例资料；加 --excel 则是一份要填写的"
+                    " Excel 资料表（资料.xlsx）。",
+                    "create a new project skeleton; with --excel, a workbook to fill in."))
 @click.argument("directory", type=click.Path(path_type=Path))
-def init(directory: Path) -> None:
+@option("--excel", is_flag=True,
+        help=("写一份 Excel 资料表（资料.xlsx：学校、教师、村、户和子女、结对，带下拉列表），"
+              "不写 YAML", "write a workbook to fill in (资料.xlsx) instead of YAML"))
+def init(directory: Path, excel: bool) -> None:
+    if excel:
+        from fupin_docs.commands.workbook import write_workbook
+
+        book = write_workbook(directory)
+        say(tr(f"已新建资料表 {book}。先看其中的“填写说明”，填好后运行："
+               f"fupin-docs check {directory}",
+               f"created {book}; fill it in, then run: fupin-docs check {directory}"))
+        return
     from fupin_docs.commands.init import write_skeleton
 
     files = write_skeleton(directory)
     say(tr(f"已在 {directory} 新建项目：{'、'.join(f.name for f in files)}。"
            f"填写后运行：fupin-docs check {directory}",
            f"created {directory}; fill it in, then run: fupin-docs check {directory}"))
+
+
+@main.command("import", short_help=("由建档立卡、学籍系统的导出表新建项目。",
+                                    "make a project from 建档立卡 and 学籍 exports."),
+              help=("由建档立卡系统的导出表（每人一行）和学籍系统的导出表新建项目文件夹："
+                    "把文件复制进去，写好引用它们的 school.yaml，并列出找到的户、子女、村和"
+                    "学籍中没有找到的学生。文件可以是 .xlsx、.xls 或 .csv。",
+                    "make a project folder from a 建档立卡 export (one row per person) and "
+                    "学籍 exports: the files are copied in and named in school.yaml."))
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@option("-o", "--out", "folder", type=click.Path(path_type=Path), required=True,
+        help=("新项目的文件夹（不能已有文件）", "the new project's folder (must be empty)"))
+@option("--school", default=None, metavar="NAME",
+        help=("本校全称（与学籍中“就读学校”的写法相同）；不写则取学籍中人数最多的学校",
+              "this school's name as the 学籍 export writes it"))
+@option("--date", "report_date", default=None, metavar="YYYY-MM-DD",
+        help=("成文日期（孩子的年龄按这一天算），默认今天",
+              "report date (ages are counted on it); default today"))
+def import_(files: tuple[Path, ...], folder: Path, school: str | None,
+            report_date: str | None) -> None:
+    from fupin_docs.commands.importer import describe, import_files
+    from fupin_docs.data.values import BadDate, parse_date
+    from fupin_docs.errors import UsageError
+
+    on = None
+    if report_date:
+        try:
+            on = parse_date(report_date)
+        except BadDate:
+            raise UsageError(tr(f"--date “{report_date}”不是日期，请写成 2018-07-10",
+                                f"--date '{report_date}' is not a date")) from None
+    result = import_files(list(files), folder, school, on)
+    if not Ctx.quiet:
+        show_problems(result.warnings)
+    say(describe(result))
+    if result.to_fill:
+        say(tr("还需要在 school.yaml 中补上：", "still to fill in school.yaml:"))
+        show_problems(result.to_fill, err=False)
+    else:
+        say(tr(f"下一步：fupin-docs check {folder}，再 fupin-docs build {folder}",
+               f"next: fupin-docs check {folder}, then fupin-docs build {folder}"))
 
 
 @main.command(help=("输出资料格式的 JSON Schema（供 VS Code 等编辑器自动补全）。",

@@ -117,8 +117,16 @@ def find_header(rows: list[list[Any]], layout: Layout) -> Header | None:
     two_rows = len(grouped) >= 2
     names: list[Any] = []
     labels: dict[int, str] = {}
+    group = ""  # a group title spans the blank cells right of it (merged, or a CSV's blanks)
     for i in range(width):
         up, low = _text(upper[i]), _text(lower[i]) if two_rows else ""
+        if two_rows:
+            if up and not layout.known(up):
+                group = up
+            elif up:
+                group = ""
+            elif low:
+                up = group
         name: Any = up
         if two_rows and low:
             head_group = "户主" in up and layout.lookup(up) is None

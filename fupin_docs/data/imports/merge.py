@@ -127,7 +127,7 @@ def _merge_imports(imports: dict[str, Any], data: dict[str, Any], positions: Pos
             else:
                 enrolments.append(read_enrolment(file, name))
     if not registries:
-        if enrolments:
+        if enrolments and not _files(imports, "registry"):
             problems.append(Problem(
                 tr("只给了学籍导出表：户和子女来自建档立卡导出表，请同时写上 建档立卡: 文件名",
                    "a 学籍 export alone names no household; add the 建档立卡 export"),

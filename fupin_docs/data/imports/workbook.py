@@ -166,6 +166,11 @@ def merge_workbook(path: Path, name: str, data: dict[str, Any], positions: Posit
     return problems
 
 
+def _is_example(row: list[Any]) -> bool:
+    """Return whether a row is the template's example (序号 示例): it is not read."""
+    return bool(row) and isinstance(row[0], str) and row[0].strip() == EXAMPLE
+
+
 class _Book:
     """Reads the sheets of one workbook into the data, remembering every cell."""
 
@@ -252,8 +257,9 @@ class _Book:
         out = []
         for r in range(top + 1, len(table.rows)):
             row = table.rows[r]
-            if row and isinstance(row[0], str) and row[0].strip() == EXAMPLE:
-                continue  # the example row
+            if _is_example(row):
+                self._example(table, r, row, columns)
+                continue
             values: dict[str, str] = {}
             cells: dict[str, Location] = {}
             for i, col in where_of.items():
@@ -272,6 +278,18 @@ class _Book:
                                "fill it in or delete the row")))
                 out.append((r, values, cells))
         return out
+
+    def _example(self, table: Table, r: int, row: list[Any], columns: tuple[Column, ...]
+                 ) -> None:
+        """Warn when the example row (not read) has been written over with real data."""
+        examples = {c.example for c in columns} | {EXAMPLE, ""}
+        if any(cell_text(v) not in examples for v in row if v is not None):
+            self.problems.append(Problem(
+                tr(f"这一行的序号是“{EXAMPLE}”，不会读入，但内容已不是示例",
+                   f"this row is marked {EXAMPLE} and is not read, yet it holds data"),
+                cell_at(table, r, 0, NUMBER),
+                tr(f"若这是你的资料，请把“{EXAMPLE}”改为序号；否则删除这一行",
+                   f"replace {EXAMPLE} with a number if the row is yours"), "warning"))
 
     def _append(self, section: str, item: dict[str, Any], cells: dict[str, Location],
                 row: Location) -> None:
@@ -367,8 +385,10 @@ class _Book:
                         self.problems.append(Problem(bad.message, cell_at(
                             table, r, i, trim(header[i])), bad.hint))
                         rows[r][i] = None
-            rows = [[None] * len(row) if row and isinstance(row[0], str)
-                    and row[0].strip() == EXAMPLE else row for row in rows]
+            for r, row in enumerate(rows):
+                if _is_example(row):
+                    self._example(table, r, row, home_columns())
+                    rows[r] = [None] * len(row)
         reader = _Reader(self.problems)
         reader.read_sheet(_Sheet(table.file, rows, table.uncached), alone=True)
         households = self.data.setdefault("households", [])
