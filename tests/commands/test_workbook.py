@@ -150,3 +150,10 @@ def test_workbook_without_a_school_sheet(runner, tmp_path):
     result = runner.invoke(main, ["check", str(folder)])
     assert result.exit_code == 1
     assert "错误：资料.xlsx：资料表中没有“学校”工作表" in result.output
+
+
+def test_the_workbook_itself_may_be_named(runner, tmp_path):
+    book = new_workbook(runner, tmp_path)
+    fill(book)
+    result = runner.invoke(main, ["check", str(book)])
+    assert result.exit_code == 0, result.output

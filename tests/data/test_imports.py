@@ -300,3 +300,35 @@ def test_workbook_sheet_read_by_openpyxl_is_the_same(tmp_path):
     book = ex.write_xlsx(tmp_path / "r.xlsx", ex.registry_rows(), ex.MERGES)
     ws = openpyxl.load_workbook(book).active
     assert ws.cell(2, 7).value == "户主信息" and ws.cell(2, 8).value is None
+
+
+def test_xls_larger_than_any_list_is_refused(tmp_path, monkeypatch):
+    from fupin_docs.data.imports import tables
+
+    folder = imported(tmp_path, "建档立卡.xls")
+    monkeypatch.setattr(tables, "MAX_XLS", 1000)
+    found = messages(folder)
+    assert len(found) == 2 and found[0].startswith("错误：建档立卡.xls：建档立卡.xls 有 0 MB，"
+                                                   "超过 .xls 名单应有的大小")
+
+
+def test_roster_may_be_an_old_excel_file(tmp_path):
+    folder = write_tree(tmp_path / "p", {"school.yaml": SCHOOL_YAML + "roster: 花名册.xls\n"
+                                         "units: [{id: 上村, name: 上村}]\n"})
+    ex.write_xls(folder / "花名册.xls", [
+        ["户编号", "户主姓名", "所在村/连队", "子女姓名", "性别", "出生日期", "学段", "年级"],
+        ["H01", "张三", "上村", "张小明", "男", dt.date(2010, 3, 5), "小学", 3]])
+    loaded = load_project(folder)
+    child = loaded.project.households[0].children[0]
+    assert (child.name, child.birth_date, child.grade) == ("张小明", dt.date(2010, 3, 5), 3)
+
+
+def test_english_messages(tmp_path):
+    set_lang("en")
+    ident = ex.ident_of("李小明")
+    folder = imported(tmp_path, "建档立卡.xlsx", _with(ex.registry_rows(), "证件号码",
+                                                      float(ident)))
+    assert messages(folder) == [
+        "error：建档立卡.xlsx row 6, column N \"家庭成员信息/证件号码\"：证件号码 was stored as a "
+        "number (110101201003050000) and has lost its last digits\n"
+        "  how to fix: format the column as Text and type it again"]

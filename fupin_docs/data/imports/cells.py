@@ -59,9 +59,13 @@ def _what(kind: str, label: str) -> str:
                      DATE: tr("日期", "the date")}.get(kind, tr("该列", "the column"))
 
 
-_RETYPE = tr("请把该列设为文本格式后重新输入", "format the column as Text and type it again")
-_SPLIT = tr("（号码没有丢位时，可选中该列，用“数据 → 分列”，第3步选“文本”一次改好）",
-            " (or select the column, Data → Text to Columns, step 3: Text)")
+def _retype() -> str:
+    return tr("请把该列设为文本格式后重新输入", "format the column as Text and type it again")
+
+
+def _split() -> str:
+    return tr("（号码没有丢位时，可选中该列，用“数据 → 分列”，第3步选“文本”一次改好）",
+              " (or select the column, Data → Text to Columns, step 3: Text)")
 
 
 def _number_refused(kind: str, label: str, value: Any) -> BadCell:
@@ -74,15 +78,15 @@ def _number_refused(kind: str, label: str, value: Any) -> BadCell:
                ("，18位号码存成数字后末几位已丢失" if lost else "，不是文字"),
                f"{what} was stored as a number ({digits})" +
                (" and has lost its last digits" if lost else "")),
-            _RETYPE if lost else _RETYPE + _SPLIT, "id-number")
+            _retype() if lost else _retype() + _split(), "id-number")
     if kind == DATE:
         return BadCell(tr(f"{what}被存成了数字 {digits}，不是日期或文字",
                           f"{what} was stored as the number {digits}"),
-                       _RETYPE + tr(f"，如 {_as_date_hint(digits)}", "") + _SPLIT,
+                       _retype() + tr(f"，如 {_as_date_hint(digits)}", "") + _split(),
                        "date-number")
     return BadCell(tr(f"{what}被存成了数字 {digits}，不是文字",
                       f"{what} was stored as the number {digits}"),
-                   _RETYPE + _SPLIT, f"{kind}-number")
+                   _retype() + _split(), f"{kind}-number")
 
 
 def _as_date_hint(digits: str) -> str:
@@ -97,11 +101,11 @@ def _text_refused(kind: str, label: str, raw: str) -> BadCell | None:
     if _SCIENTIFIC.fullmatch(raw):
         return BadCell(tr(f"{what}是科学计数法“{raw}”，号码已不完整",
                           f"{what} is in scientific notation ({raw}); digits are lost"),
-                       _RETYPE, f"{kind}-scientific")
+                       _retype(), f"{kind}-scientific")
     if _POINT_ZERO.fullmatch(raw):
         return BadCell(tr(f"{what}“{raw}”带着“.0”：它曾被存成数字，导出时成了这样",
                           f"{what} '{raw}' ends in '.0': it was stored as a number"),
-                       _RETYPE + tr(f"（应是“{raw.split('.')[0]}”）",
+                       _retype() + tr(f"（应是“{raw.split('.')[0]}”）",
                                     f" ('{raw.split('.')[0]}')"), f"{kind}-point-zero")
     return None
 
@@ -116,7 +120,8 @@ def cell_text(value: Any, kind: str = TEXT, label: str = "") -> str:
     if isinstance(value, dt.date):
         if kind in (ID, PHONE):
             raise BadCell(tr(f"{_what(kind, label)}被 Excel 当成了日期（{value.isoformat()}）",
-                             f"{_what(kind, label)} was taken for a date"), _RETYPE, "as-date")
+                             f"{_what(kind, label)} was taken for a date"), _retype(),
+                           "as-date")
         return value.isoformat()
     if is_number(value):
         if kind in MUST_BE_TEXT:

@@ -24,7 +24,7 @@ from fupin_docs.i18n import tr
 
 F = Field
 LAYOUT = Layout(
-    tr("学籍导出表", "学籍 export"),
+    ("学籍导出表", "学籍 export"),
     [
         (F("student_no", "学籍号", CODE), ("全国学籍号", "学籍辅号", "省学籍辅号", "国家学籍号",
                                            "个人标识码", "全国学籍号(学籍辅号)")),

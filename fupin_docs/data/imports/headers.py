@@ -32,7 +32,7 @@ class Field:
 class Layout:
     """The columns of one kind of file (the 建档立卡 export, the 学籍 export)."""
 
-    name: str  # as messages name the kind of file
+    names: tuple[str, str]  # as messages name the kind of file, in Chinese and English
     fields: list[tuple[Field, tuple[str, ...]]]
     required: tuple[str, ...]
     #: headers of columns the export has and nothing here needs: not warned about
@@ -43,6 +43,10 @@ class Layout:
         self.by_alias = {normalise(a): f for f, aliases in self.fields
                          for a in (f.label, *aliases)}
         self.unused = frozenset(normalise(u) for u in self.unused)
+
+    @property
+    def name(self) -> str:
+        return tr(*self.names)
 
     def lookup(self, cell: Any) -> Field | None:
         """Return the field a header names, or None."""

@@ -21,7 +21,7 @@ from fupin_docs.i18n import tr
 
 F = Field
 LAYOUT = Layout(
-    tr("建档立卡导出表", "建档立卡 export"),
+    ("建档立卡导出表", "建档立卡 export"),
     [
         (F("county", "县(市、区、旗)"), ("县(市、区)", "县(市)", "县(区)", "县区", "县", "旗区",
                                          "所属县", "县(市、区、旗、团场)")),
