@@ -181,6 +181,18 @@ class Pairing(Strict):
         return self
 
 
+class Photo(Strict):
+    """照片：汇报材料中放在提到它的那一部分之后，每行两张，下有图题（图1、图2 …自动编号）。"""
+
+    path: str = Field(description="图片文件相对项目文件夹的路径，如 照片/黑板报.jpg；"
+                                  "JPEG、PNG 等，手机照片会自动缩小并去掉位置等信息")
+    caption: str = Field(min_length=1, description="图题，如 四年级黑板报“教育扶贫进校园”；"
+                                                  "编号“图1”等不用写")
+
+
+Photos = list[Photo]
+
+
 class ActivityKind(str, Enum):
     """“五个一”活动的种类。"""
 
@@ -201,6 +213,9 @@ class Activity(Strict):
     date: Date | None = Field(None, description="日期")
     grades: list[int] = Field(default_factory=list, description="参加年级，如 [3, 4, 5]")
     description: str = Field(description="一句话说明，写进汇报材料")
+    photos: Photos = Field(default_factory=list,
+                           description="照片，放在“五个一”活动之后，"
+                                       "如 [{path: 照片/黑板报.jpg, caption: 四年级黑板报}]")
 
 
 class Investment(Strict):
@@ -210,6 +225,9 @@ class Investment(Strict):
     amount: Money = Field(description="金额，如 1500000 或 “150万元”")
     funder: str | None = Field(None, description="出资单位")
     year: int | None = Field(None, description="年份")
+    photos: Photos = Field(default_factory=list,
+                           description="照片，放在办学条件的投入之后，"
+                                       "如 [{path: 照片/食堂.jpg, caption: 改造后的学校食堂}]")
 
 
 class Subsidy(Strict):
@@ -254,6 +272,18 @@ OneOrMany = Annotated[list[str], BeforeValidator(lambda v: [v] if isinstance(v, 
 Paragraphs = OneOrMany
 
 
+class NarrativePhotos(Strict):
+    """叙述各部分的照片，放在该部分的段落之后。"""
+
+    opening: Photos = Field(default_factory=list, description="开头段之后的照片")
+    organisation: Photos = Field(default_factory=list, description="机构与责任部分的照片")
+    promotion: Photos = Field(default_factory=list, description="政策宣传部分的照片")
+    dropout: Photos = Field(default_factory=list, description="控辍保学部分的照片")
+    left_behind: Photos = Field(default_factory=list, description="留守、单亲儿童关爱部分的照片")
+    conditions: Photos = Field(default_factory=list, description="办学条件部分的照片")
+    closing: Photos = Field(default_factory=list, description="结尾部分的照片")
+
+
 class Narrative(Strict):
     """汇报材料中的叙述段落。每段可用 {{ stats.registered_students }} 等引用数字。"""
 
@@ -266,6 +296,9 @@ class Narrative(Strict):
     closing: Paragraphs = Field(default_factory=list, description="结尾")
     headings: dict[str, str] = Field(default_factory=dict,
                                      description="改写各部分标题，如 closing: 领导有方，团结务实")
+    photos: NarrativePhotos = Field(default_factory=NarrativePhotos,
+                                    description="各部分的照片，如 promotion: "
+                                                "[{path: 照片/家长会.jpg, caption: 召开家长会}]")
 
 
 class Imports(Strict):

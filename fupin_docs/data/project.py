@@ -12,6 +12,7 @@ from typing import Any
 from fupin_docs.data.imports.merge import WORKBOOK, merge_sources
 from fupin_docs.data.inherit import load_with_inherit
 from fupin_docs.data.model import Household, Project
+from fupin_docs.data.photos import check_photos
 from fupin_docs.data.roots import Roots, outside_message
 from fupin_docs.data.validate import to_model, validate_as
 from fupin_docs.data.values import file_name_key, file_name_part, invisible_character
@@ -132,6 +133,7 @@ def load_project(path: Path, roots: Iterable[Path] = ()) -> LoadedProject:
     hidden = list(invisible_characters(project, positions)) + list(look_alike_ids(project,
                                                                                  positions))
     ref_problems = list(check_references(project, positions))
+    ref_problems += check_photos(project, positions, root, allowed, inputs)
     if ref_problems:
         raise DataError(problems + hidden + ref_problems)
     return LoadedProject(project, root, positions, inputs,
