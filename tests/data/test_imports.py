@@ -302,14 +302,24 @@ def test_workbook_sheet_read_by_openpyxl_is_the_same(tmp_path):
     assert ws.cell(2, 7).value == "户主信息" and ws.cell(2, 8).value is None
 
 
-def test_xls_larger_than_any_list_is_refused(tmp_path, monkeypatch):
+@pytest.mark.parametrize("name", ["建档立卡.xls", "建档立卡.csv"])
+def test_file_larger_than_any_list_is_refused(tmp_path, monkeypatch, name):
     from fupin_docs.data.imports import tables
 
-    folder = imported(tmp_path, "建档立卡.xls")
-    monkeypatch.setattr(tables, "MAX_XLS", 1000)
+    folder = imported(tmp_path, name)
+    monkeypatch.setattr(tables, "MAX_FILE", 1000)
     found = messages(folder)
-    assert len(found) == 2 and found[0].startswith("错误：建档立卡.xls：建档立卡.xls 有 0 MB，"
-                                                   "超过 .xls 名单应有的大小")
+    assert len(found) == 2 and found[0].startswith(f"错误：{name}：{name} 有 0 MB，"
+                                                   "超过名单应有的大小")
+
+
+def test_household_id_stored_as_a_long_number(tmp_path):
+    rows = [list(r) for r in ex.registry_rows()]
+    rows[3][5] = float(rows[3][5])
+    assert messages(imported(tmp_path, "建档立卡.xlsx", rows)) == [
+        "错误：建档立卡.xlsx 第4行第F列“户编号”：户编号被存成了数字"
+        "（Excel 显示为 5303230101000000），超过15位的编号存成数字后末几位已丢失\n"
+        "  怎么改：请把该列设为文本格式后重新输入"]
 
 
 def test_roster_may_be_an_old_excel_file(tmp_path):

@@ -71,11 +71,12 @@ def _split() -> str:
 def _number_refused(kind: str, label: str, value: Any) -> BadCell:
     """Return the problem of a number in a column that must hold text."""
     what, digits = _what(kind, label), shown(value)
-    if kind == ID:
+    if kind in (ID, CODE):
         lost = float(value) >= 1e15  # Excel keeps 15 significant digits: the rest are gone
+        why = ("，18位号码存成数字后末几位已丢失" if kind == ID
+               else "，超过15位的编号存成数字后末几位已丢失")
         return BadCell(
-            tr(f"{what}被存成了数字（Excel 显示为 {digits}）" +
-               ("，18位号码存成数字后末几位已丢失" if lost else "，不是文字"),
+            tr(f"{what}被存成了数字（Excel 显示为 {digits}）" + (why if lost else "，不是文字"),
                f"{what} was stored as a number ({digits})" +
                (" and has lost its last digits" if lost else "")),
             _retype() if lost else _retype() + _split(), "id-number")
@@ -127,7 +128,7 @@ def cell_text(value: Any, kind: str = TEXT, label: str = "") -> str:
         if kind in MUST_BE_TEXT:
             raise _number_refused(kind, label, value)
         if kind == CODE and (float(value) >= 1e15 or not float(value).is_integer()):
-            raise _number_refused(ID, label, value)
+            raise _number_refused(CODE, label, value)
         return _number_text(value)
     raw = trim(value)
     if kind in MUST_BE_TEXT or kind == CODE:

@@ -131,6 +131,8 @@ def read_registry(path: Path, name: str) -> RegistryFile:
             member = Member(row, table)
             ident = member.get("household")
             if ident is None:
+                if "household" in row.bad:
+                    continue  # reported as it is
                 problems.append(Problem(tr("户编号为空：不知道这个人属于哪一户",
                                            "the household id is empty"),
                                         row.cells.get("household", row.where),

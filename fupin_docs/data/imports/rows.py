@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from fupin_docs.data.imports.cells import DATE, BadCell, cell_text, date_of, trim
@@ -30,6 +30,8 @@ class Row:
     values: dict[str, Any]
     cells: dict[str, Location]
     where: Location  # the row itself
+    #: fields whose cell was reported as wrong (not to be reported again as empty)
+    bad: set[str] = field(default_factory=set)
 
 
 def blank(value: Any) -> bool:
@@ -54,6 +56,7 @@ class RowReader:
                 continue
             values: dict[str, Any] = {}
             cells: dict[str, Location] = {}
+            bad_keys: set[str] = set()
             for c, spec in header.columns.items():
                 where = cell_at(table, r, c, header.labels.get(c))
                 cells[spec.key] = where
@@ -62,6 +65,7 @@ class RowReader:
                     self._bad(r, c, BadCell(
                         tr("公式没有计算结果", "the formula has no computed value"),
                         tr("请在 Excel 中打开并保存后再试", "open and save it in Excel")), where)
+                    bad_keys.add(spec.key)
                     continue
                 if blank(value):
                     continue
@@ -70,18 +74,21 @@ class RowReader:
                                                f"Excel error {trim(value)}"),
                                             tr("请改正公式，或直接填写内容", "fix the formula")),
                               where)
+                    bad_keys.add(spec.key)
                     continue
                 if isinstance(value, str) and (char := control_character(value)):
                     self._bad(r, c, BadCell(control_message(char, tr("单元格中", "")),
                                             tr("删除该字符后保存", "delete it")), where)
+                    bad_keys.add(spec.key)
                     continue
                 try:
                     values[spec.key] = (date_of(value, spec.label) if spec.kind == DATE
                                         else cell_text(value, spec.kind, spec.label))
                 except BadCell as bad:
                     self._bad(r, c, bad, where)
+                    bad_keys.add(spec.key)
             if values:
-                yield Row(r, values, cells, cell_at(table, r))
+                yield Row(r, values, cells, cell_at(table, r), bad_keys)
         self._summaries()
 
     def _bad(self, r: int, c: int, bad: BadCell, where: Location) -> None:

@@ -14,8 +14,8 @@ from fupin_docs.errors import Location, Problem
 from fupin_docs.i18n import tr
 from fupin_docs.render.fastzip import ZipBomb, check_sizes
 
-#: an old-format workbook larger than this is not a school's list (a county's is a few MB)
-MAX_XLS = 64 * 1024 * 1024
+#: a file larger than this is not a school's list (a county's export is a few MB)
+MAX_FILE = 64 * 1024 * 1024
 #: cells in all the sheets of a workbook, past which it is not a list of people
 MAX_CELLS = 5_000_000
 _OLE = b"\xd0\xcf\x11\xe0"
@@ -46,9 +46,15 @@ def read_tables(path: Path, name: str) -> tuple[list[Table], list[Problem]]:
     try:
         with open(path, "rb") as f:
             head = f.read(512)
+        size = path.stat().st_size
     except OSError as exc:
         return [], [Problem(tr(f"无法读取：{exc.strerror}", f"cannot read: {exc.strerror}"),
                             Location(name))]
+    if size > MAX_FILE:
+        return [], [Problem(tr(f"{name} 有 {size // 1024 // 1024} MB，超过名单应有的大小"
+                               f"（{MAX_FILE // 1024 // 1024} MB），已拒绝读取",
+                               f"{name} is {size} bytes; refused"), Location(name),
+                            tr("请只保留需要的工作表和行", "keep only the rows needed"))]
     if head.startswith(b"PK\x03\x04"):
         return _xlsx_tables(path, name)
     if head.startswith(_OLE):
@@ -155,11 +161,6 @@ def _too_many(name: str) -> Problem:
 
 def _xls_tables(path: Path, name: str) -> tuple[list[Table], list[Problem]]:
     """Return the sheets of an old-format (.xls) workbook, read through xlrd."""
-    size = path.stat().st_size
-    if size > MAX_XLS:
-        return [], [Problem(tr(f"{name} 有 {size // 1024 // 1024} MB，超过 .xls 名单应有的大小"
-                               f"（{MAX_XLS // 1024 // 1024} MB），已拒绝读取",
-                               f"{name} is {size} bytes; refused"), Location(name), save_as())]
     import xlrd  # only when an old workbook is read
 
     bad = Problem(tr("不是有效的 .xls 文件（可能已损坏，或有密码保护）", "not a valid .xls file"),
