@@ -8,6 +8,8 @@ from typing import Any
 import jinja2
 
 from fupin_docs.data.model import Household
+from fupin_docs.data.photos import PHOTO_BOX_MM, PhotoError, photo_entries, photo_file, print_copy
+from fupin_docs.data.roots import Roots
 from fupin_docs.documents.common import base_context, teacher_data
 from fupin_docs.documents.registry import Audience, Document, Paper, Scope, register
 from fupin_docs.errors import DataError, Problem
@@ -48,6 +50,7 @@ def report_context(facts: Facts, household: Household | None = None) -> dict[str
     ctx["subsidies"] = [x.model_dump() for x in p.figures.subsidies]
     ctx["investments"] = [x.model_dump() for x in p.figures.investments]
     ctx["headings"] = {**DEFAULT_HEADINGS, **p.narrative.headings}
+    ctx["photos"] = report_photos(facts)
     # narrative and care texts may cite figures ({{ numbers.registered_students }}): render them
     # with everything else already in place, and point errors at their YAML line
     env = make_env(autoescape=False, **({"limits": facts.limits} if facts.limits else {}))
@@ -65,6 +68,30 @@ def report_context(facts: Facts, household: Household | None = None) -> dict[str
     if problems:
         raise DataError(problems)
     return ctx
+
+
+def report_photos(facts: Facts) -> dict[str, list[dict[str, Any]]]:
+    """Return the photos of each place in the report (activities, investments, each narrative
+    section): caption and picture, scaled to print and sized to a cell of the photo table."""
+    from fupin_docs.render.images import InlineImage
+
+    loaded = facts.loaded
+    roots = loaded.roots or Roots.of_project(loaded.root)
+    problems: list[Problem] = []
+    photos: dict[str, list[dict[str, Any]]] = {
+        key: [] for key in ("activities", "investments", *NARRATIVE_SECTIONS)}
+    for place, path, photo in photo_entries(facts.project):
+        try:
+            copy = print_copy(photo_file(loaded.root, photo.path, roots), PHOTO_BOX_MM)
+        except PhotoError as exc:  # changed since the project was read
+            problems.append(Problem(exc.message, loaded.where(*path, "path"), exc.hint))
+            continue
+        image = InlineImage(copy.data, width=round(copy.width_mm * 36000),
+                            height=round(copy.height_mm * 36000), description=photo.caption)
+        photos.setdefault(place, []).append({"caption": photo.caption, "image": image})
+    if problems:
+        raise DataError(problems)
+    return photos
 
 
 def _leadership(facts: Facts) -> dict[str, Any] | None:

@@ -5,7 +5,9 @@ a line holding only a block tag becomes a docxtpl ``{%p … %}`` paragraph, and 
 style follows the line's shape (``　　`` body, ``一、`` heading, …) or a marker comment at the
 start of the line (where it prints nothing and leaves the line's newline alone):
 ``{#@title#}``, ``{#@center#}``, ``{#@flush#}``, ``{#@closing#}`` (flush, and kept on one page
-with the signature), ``{#@h1#}`` … ``{#@h3#}``, ``{#@sign-unit#}``, ``{#@sign-date#}``.
+with the signature), ``{#@h1#}`` … ``{#@h3#}``, ``{#@sign-unit#}``, ``{#@sign-date#}``, and
+``{#@figure#}``: a caption line alone in a ``{% for x in photos %}`` loop, which becomes a
+table of the photos, two to a row, each over its caption (gongwen.figures).
 """
 
 from __future__ import annotations
@@ -20,15 +22,19 @@ from pathlib import Path
 from typing import Any
 
 from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml.ns import nsmap
 
 from fupin_docs.gongwen import layout
+from fupin_docs.gongwen.figures import add_figures
 from fupin_docs.render.fastzip import read_members, write_zip
 
+CORE_PROPERTIES = "http://schemas.openxmlformats.org/package/2006/metadata/core-properties"
 _MARKER = re.compile(r"^\{#@([a-z0-9-]+)#\}")
 _BLOCK_ONLY = re.compile(r"^\{%-?\s*(.*?)\s*-?%\}$")
 _COMMENT_BLOCK = re.compile(r"\{#.*?#\}", re.DOTALL)
 _H1 = re.compile(r"^\{\{ *h1\.next\(\)")
 _H3 = re.compile(r"^\{\{ *h2\.next\(\) *\}\}\.")
+_FOR = re.compile(r"^\{%p for (\w+) in (.+?) %\}$")
 
 
 def paragraphs_from_text(source: str) -> list[tuple[str, str]]:
@@ -97,8 +103,18 @@ def from_text(source: str, *, seal: bool = False) -> bytes:
     items = paragraphs_from_text(source)
     sign_unit: str | None = None
     previous, title = "", None  # the title paragraph, once there is one
-    for kind, text in items:
-        if kind == "block":
+    for i, (kind, text) in enumerate(items):
+        loop = _FOR.match(text) if kind == "block" else None
+        if loop and i + 2 < len(items) and items[i + 1][0] == "figure" \
+                and items[i + 2] == ("block", "{%p endfor %}"):
+            add_figures(doc, loop.group(1), loop.group(2), items[i + 1][1].strip())
+            items[i + 1] = items[i + 2] = ("done", "")
+        elif kind == "done":
+            continue
+        elif kind == "figure":
+            raise ValueError("a {#@figure#} line goes alone inside {% for x in photos %} … "
+                             f"{{% endfor %}}: {text}")
+        elif kind == "block":
             doc.add_paragraph(text)
         elif kind == "title" and previous == "title" and title is not None:
             # consecutive title lines form one title broken into lines (梯形, §7.3.1)
@@ -139,12 +155,20 @@ def docx_bytes(doc: Any) -> bytes:
     """Return a python-docx document as a zip with fixed timestamps (regenerating changes
     nothing)."""
     buf = io.BytesIO()
-    doc.core_properties.author = "fupin-docs"
-    doc.core_properties.last_modified_by = "fupin-docs"
-    fixed = dt.datetime(2018, 7, 1)
-    doc.core_properties.created = fixed
-    doc.core_properties.modified = fixed
-    doc.core_properties.revision = 1
+    # docxcompose (which docxtpl imports) rebinds python-docx's "cp" prefix to the custom
+    # properties' namespace: the core properties would be written under the wrong name
+    saved = nsmap.get("cp")
+    nsmap["cp"] = CORE_PROPERTIES
+    try:
+        doc.core_properties.author = "fupin-docs"
+        doc.core_properties.last_modified_by = "fupin-docs"
+        fixed = dt.datetime(2018, 7, 1)
+        doc.core_properties.created = fixed
+        doc.core_properties.modified = fixed
+        doc.core_properties.revision = 1
+    finally:
+        if saved is not None:
+            nsmap["cp"] = saved
     doc.save(buf)
     result = write_zip(read_members(buf.getvalue()))
     assert result is not None
