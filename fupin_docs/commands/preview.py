@@ -129,7 +129,8 @@ def first_documents(project: Path, built: Path, files: dict[str, str]) -> dict[s
 
     One-per-school documents are taken as they are; for per-household ones the first
     household's file, in the order the merged print files use (units as listed, then
-    households as written).
+    households as written); for one-per-child ones the first by name (preview_project
+    writes a blank form when the build made none).
     """
     from fupin_docs.data.project import load_project
     from fupin_docs.output.naming import file_stem
@@ -146,6 +147,9 @@ def first_documents(project: Path, built: Path, files: dict[str, str]) -> dict[s
             if first is None:
                 continue
             rel = f"{kind.folder}/{file_stem(*first)}.{suffix}"
+        elif kind.scope is Scope.child:  # the first of its records (or its blank form)
+            rel = next((r for r in sorted(files)
+                        if r.startswith(f"{kind.folder}/") and r.endswith(f".{suffix}")), "")
         else:
             rel = f"{kind.folder}/{kind.label}.{suffix}"
         if rel in files:
@@ -165,11 +169,39 @@ def preview_project(project: Path, out_dir: Path) -> Path:
         raise ToolMissing(pdftoppm_missing_message())
     if find_soffice() is None:
         raise ToolMissing(soffice_missing_message())
-    keys = tuple(k.key for k in kinds() if k.scope in (Scope.school, Scope.household))
+    keys = tuple(k.key for k in kinds()
+                 if k.scope in (Scope.school, Scope.household, Scope.child))
     with tempfile.TemporaryDirectory(prefix="fupin-preview-build-") as tmp:
         built = Path(tmp) / "build"
         result = build(Path(project), BuildOptions(out_dir=built, only=keys))
-        return make_previews(first_documents(Path(project), built, result.files), out_dir)
+        files = blank_forms(Path(project), built, result.files)
+        return make_previews(first_documents(Path(project), built, files), out_dir)
+
+
+def blank_forms(project: Path, built: Path, files: dict[str, str]) -> dict[str, str]:
+    """Return `files` with a blank form of each one-per-child kind the build made none of
+    (no child needed one), written into the preview's own build at `built`, so that the
+    preview shows every kind."""
+    wanted = [k for k in kinds(Scope.child) if "docx" in k.formats and k.context is not None
+              and not any(rel.startswith(f"{k.folder}/") for rel in files)]
+    if not wanted:
+        return files
+    from fupin_docs.output.batch import word_template
+    from fupin_docs.output.build import prepare
+    from fupin_docs.render.env import make_env
+    from fupin_docs.render.limits import DEFAULT
+
+    facts, res, _ = prepare(project, kinds=wanted)
+    found = dict(files)
+    for kind in wanted:
+        assert kind.context is not None
+        env = make_env(autoescape=True, limits=facts.limits or DEFAULT)
+        data = word_template(res.templates, kind, env, None).render(kind.context(facts, None))
+        rel = f"{kind.folder}/{kind.label}（空白）.docx"
+        (built / rel).parent.mkdir(parents=True, exist_ok=True)
+        (built / rel).write_bytes(data)
+        found[rel] = ""
+    return found
 
 
 __all__ = ["first_documents", "make_previews", "pdftoppm_missing_message", "preview_project"]

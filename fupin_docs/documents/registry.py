@@ -1,7 +1,8 @@
 """What a document kind is, and the registry of kinds that build, batch and commands loop over.
 
 A kind is one declaration: its key and label, its template, its scope (one per school, one
-per household, later one per county), how its template data is made from the facts, its
+per household, one per child it picks out, later one per county), how its template data is
+made from the facts, its
 formats, whether it is a 公文, who reads it (which decides masking) and its paper contract.
 """
 
@@ -26,6 +27,7 @@ class Scope(str, Enum):
 
     school = "school"        # one per school: 汇报材料, 责任一览表 …
     household = "household"  # one per household, plus one print file per unit
+    child = "child"          # one per child the kind picks out (its `records`), maybe none
     county = "county"        # one per county (county projects)
 
 
@@ -69,6 +71,9 @@ class Paper:
 ContextBuilder = Callable[["Facts", "Household | None"], Mapping[str, Any]]
 #: a workbook from the facts and the kind's template data (None when it has no template)
 WorkbookBuilder = Callable[["Facts", "Mapping[str, Any] | None"], bytes]
+#: the records of a one-per-child kind: the parts of each file's name (village, household id,
+#: child, joined by the build into a safe, unique name) and its template data
+RecordsBuilder = Callable[["Facts"], Iterable[tuple[tuple[str, ...], Mapping[str, Any]]]]
 
 
 @dataclass(frozen=True)
@@ -97,6 +102,9 @@ class Document:
     summary: str = ""
     #: where the kind comes in lists and builds (the built-ins count in tens)
     order: int = 100
+    #: the records of a kind of Scope.child, one file each; `context` then makes a sample
+    #: record's data (for `templates check`)
+    records: RecordsBuilder | None = None
 
     @property
     def folder(self) -> str:
@@ -134,6 +142,8 @@ def register(kind: Document) -> Document:
         raise ValueError(f"kind {kind.key} writes xlsx but has no workbook builder")
     if kind.template is None and set(kind.formats) & {"docx", "txt"}:
         raise ValueError(f"kind {kind.key} writes docx/txt but names no template")
+    if (kind.scope is Scope.child) != (kind.records is not None):
+        raise ValueError(f"kind {kind.key}: one per child needs records, and only it has them")
     for other in _KINDS.values():
         # kinds sharing template data share its masking, so they must share their readers
         if (other.key != kind.key and kind.context is not None
@@ -162,7 +172,8 @@ def kind(key: str) -> Document:
     return _KINDS[key]
 
 
-def select(only: Iterable[str] = (), scopes: Iterable[Scope] = (Scope.school, Scope.household)
+def select(only: Iterable[str] = (),
+           scopes: Iterable[Scope] = (Scope.school, Scope.household, Scope.child)
            ) -> list[Document]:
     """Return the kinds a build makes: all of `scopes`, or those named in `only` (in order)."""
     wanted = [k for k in kinds() if k.scope in tuple(scopes)]

@@ -19,7 +19,7 @@ from fupin_docs.facts.checks import check_project
 from fupin_docs.facts.facts import Facts
 from fupin_docs.i18n import tr
 from fupin_docs.output.batch import Setup, UnitJob, render_units, word_template
-from fupin_docs.output.naming import UniqueNames, file_stem, safe_name
+from fupin_docs.output.naming import UniqueNames, file_stem, fit_bytes, safe_name
 from fupin_docs.output.staging import MANIFEST, Staging, manifest_bytes, read_manifest, sha256
 from fupin_docs.render.env import make_env
 from fupin_docs.render.limits import DEFAULT, Limits
@@ -104,7 +104,7 @@ def build(project_path: Path, options: BuildOptions) -> BuildResult:
     seal = Path(res.boilerplate["seal"]).read_bytes() if res.boilerplate.get("seal") else None
     with Staging(options.out_dir) as staging:
         assert staging.root is not None
-        school = [k for k in kinds if k.scope is Scope.school]
+        school = [k for k in kinds if k.scope in (Scope.school, Scope.child)]
         per_household = tuple(k for k in kinds if k.scope is Scope.household)
         for kind in school:
             started = time.perf_counter()
@@ -145,25 +145,37 @@ def _resolve_templates(kinds: list[Document], res: Resources) -> None:
 
 def render_school_kind(kind: Document, facts: Facts, templates: TemplateSet,
                        seal: bytes | None = None) -> Iterator[tuple[str, bytes]]:
-    """Yield (path, bytes) of each file of a one-per-school kind, one per format."""
-    ctx: Mapping[str, Any] | None = kind.context(facts, None) if kind.context else None
+    """Yield (path, bytes) of each file of a one-per-school kind, one per format; for a
+    one-per-child kind, those of each of its records (none when it has none)."""
     limits = facts.limits or DEFAULT
-    stem = f"{kind.folder}/{kind.label}"
-    for fmt in kind.formats:
-        if fmt == "docx":
-            assert ctx is not None
-            env = make_env(autoescape=True, limits=limits)
-            yield f"{stem}.docx", word_template(templates, kind, env, seal).render(ctx)
-        elif fmt == "txt":
-            assert ctx is not None
-            templates.resolve(kind.text_name())
-            env = make_env(autoescape=False, text_dirs=templates.text_dirs(), limits=limits)
-            yield f"{stem}.txt", CompiledText(env, f"{kind.template}.txt").render(ctx)
-        elif fmt == "xlsx":
-            assert kind.workbook is not None
-            yield f"{stem}.xlsx", kind.workbook(facts, ctx)
-        else:
-            raise ValueError(f"kind {kind.key}: unknown format {fmt}")
+    records: list[tuple[str, Mapping[str, Any] | None]]
+    if kind.records is not None:
+        names = UniqueNames()
+        records = [(names.take(fit_bytes("_".join(safe_name(p, 30) for p in parts)), str(n)),
+                    ctx) for n, (parts, ctx) in enumerate(kind.records(facts), start=1)]
+    else:
+        records = [(kind.label, kind.context(facts, None) if kind.context else None)]
+    word = text = None
+    if "docx" in kind.formats and records:
+        word = word_template(templates, kind, make_env(autoescape=True, limits=limits), seal)
+    if "txt" in kind.formats and records:
+        templates.resolve(kind.text_name())
+        env = make_env(autoescape=False, text_dirs=templates.text_dirs(), limits=limits)
+        text = CompiledText(env, f"{kind.template}.txt")
+    for name, ctx in records:
+        stem = f"{kind.folder}/{name}"
+        for fmt in kind.formats:
+            if fmt == "docx":
+                assert ctx is not None and word is not None
+                yield f"{stem}.docx", word.render(ctx)
+            elif fmt == "txt":
+                assert ctx is not None and text is not None
+                yield f"{stem}.txt", text.render(ctx)
+            elif fmt == "xlsx":
+                assert kind.workbook is not None
+                yield f"{stem}.xlsx", kind.workbook(facts, ctx)
+            else:
+                raise ValueError(f"kind {kind.key}: unknown format {fmt}")
 
 
 def unit_jobs(loaded: LoadedProject) -> Iterator[UnitJob]:

@@ -73,24 +73,26 @@ def new_sheet(wb: Workbook, name: str, columns: Columns, title: str, footer: str
     return sheet
 
 
-def finish_body(sheet: Any, columns: int, money_col: int) -> None:
-    """Style the body rows and switch the filter on over them."""
+def finish_body(sheet: Any, columns: int, money_col: int | None) -> None:
+    """Style the body rows (amounts in `money_col`, if any) and switch the filter on."""
     for row in sheet.iter_rows(min_row=HEADER_ROW + 1, max_row=sheet.max_row, max_col=columns):
         for cell in row:
             cell.font, cell.border = BODY_FONT, _BORDER
-        row[money_col - 1].number_format = MONEY
+        if money_col is not None:
+            row[money_col - 1].number_format = MONEY
     last = max(sheet.max_row, HEADER_ROW + 1)
     sheet.auto_filter.ref = f"A{HEADER_ROW}:{get_column_letter(columns)}{last}"
 
 
-def add_total(sheet: Any, row: list[Any], money_col: int, *, bold: bool = True) -> None:
+def add_total(sheet: Any, row: list[Any], money_col: int | None, *, bold: bool = True) -> None:
     """Append a totals row below the filter range (filtering never hides or counts it)."""
     sheet.append(row)
     last = sheet.max_row
     if bold:
         for cell in sheet[last]:
             cell.font = HEAD_FONT
-    sheet.cell(last, money_col).number_format = MONEY
+    if money_col is not None:
+        sheet.cell(last, money_col).number_format = MONEY
 
 
 def header_text(text: str) -> str:
