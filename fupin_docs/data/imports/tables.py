@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 import warnings
 import zipfile
 from dataclasses import dataclass, field
@@ -113,44 +114,88 @@ def _xlsx_tables(path: Path, name: str) -> tuple[list[Table], list[Problem]]:
     try:
         with zipfile.ZipFile(path) as archive:
             check_sizes(archive.infolist(), name=name)
+            parts = _sheet_parts(archive)
+            # merged ranges and formulas, from the sheet's XML as stored (a read-only workbook
+            # does not give the merged ranges; most exports have no formula at all)
+            marks = {title: _marks(archive.read(member)) for title, member in parts.items()}
     except ZipBomb as exc:
         return [], [Problem(str(exc), Location(name), save_as())]
-    except (OSError, zipfile.BadZipFile):
+    except (OSError, KeyError, zipfile.BadZipFile, ValueError):
         return [], [bad]
     from openpyxl import load_workbook  # only when a workbook is read
 
     from fupin_docs.data.roster import _uncached_formulas
 
+    found = []
+    cells = 0
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # openpyxl warns about features it drops
-            book = load_workbook(path, data_only=True)  # XML through defusedxml
-        uncached = _uncached_formulas(path)
+            book = load_workbook(path, data_only=True, read_only=True)  # XML via defusedxml
+        try:
+            uncached = (_uncached_formulas(path) if any(f for _, f in marks.values())
+                        else {})
+            for ws in book.worksheets:
+                if ws.sheet_state != "visible":
+                    continue  # hidden sheets hold lookup lists
+                rows = []
+                for r in ws.iter_rows(values_only=True):
+                    rows.append(list(r))
+                    cells += len(r)
+                    if cells > MAX_CELLS:
+                        return [], [_too_many(name)]
+                ranges, _ = marks.get(ws.title, ([], False))
+                missing = uncached.get(ws.title, set())
+                for r0, r1, c0, c1 in ranges:
+                    if (r0 + 1, c0) in missing:
+                        missing.update((r + 1, c) for r in range(r0, r1) for c in range(c0, c1))
+                _fill_merged(rows, ranges)
+                while rows and all(v is None for v in rows[-1]):
+                    rows.pop()  # formatted, empty rows below the table
+                if not _blank(rows):
+                    found.append((ws.title, rows, missing))
+        finally:
+            book.close()
     except Exception:  # openpyxl raises many kinds of error on a damaged file
         return [], [bad]
-    found = []
-    cells = 0
-    for ws in book.worksheets:
-        if ws.sheet_state != "visible":
-            continue  # hidden sheets hold lookup lists
-        rows = [list(r) for r in ws.iter_rows(values_only=True)]
-        cells += sum(len(r) for r in rows)
-        if cells > MAX_CELLS:
-            return [], [_too_many(name)]
-        missing = uncached.get(ws.title, set())
-        ranges = [(r.min_row - 1, r.max_row, r.min_col - 1, r.max_col)
-                  for r in ws.merged_cells.ranges]
-        for r0, r1, c0, c1 in ranges:
-            if (r0 + 1, c0) in missing:
-                missing.update((r + 1, c) for r in range(r0, r1) for c in range(c0, c1))
-        _fill_merged(rows, ranges)
-        if not _blank(rows):
-            found.append((ws.title, rows, missing))
     if not found:
         return [], [_empty(name)]
     many = len(found) > 1
     return [Table(title, _label(name, title, many), rows, missing)
             for title, rows, missing in found], []
+
+
+_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_REL_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+_MERGE = re.compile(rb"<(?:\w+:)?mergeCell\b[^>]*?\bref=\"([A-Z]+)(\d+):([A-Z]+)(\d+)\"")
+_FORMULA = re.compile(rb"<(?:\w+:)?f[\s>/]")
+
+
+def _sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
+    """Return the zip member of each sheet, by the sheet's name."""
+    import posixpath
+
+    from defusedxml import ElementTree  # no DTDs, no entities
+
+    book = ElementTree.fromstring(archive.read("xl/workbook.xml"))
+    rels = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
+    targets = {r.get("Id"): r.get("Target") or "" for r in rels}
+    parts = {}
+    for sheet in book.iter(f"{_NS}sheet"):
+        target = targets.get(sheet.get(_REL_ID), "")
+        member = target[1:] if target.startswith("/") else posixpath.normpath("xl/" + target)
+        if member in archive.namelist():
+            parts[sheet.get("name", "")] = member
+    return parts
+
+
+def _marks(xml: bytes) -> tuple[list[tuple[int, int, int, int]], bool]:
+    """Return a sheet's merged ranges (0-based, ends exclusive) and whether it has formulas."""
+    from openpyxl.utils import column_index_from_string as index
+
+    ranges = [(int(r0) - 1, int(r1), index(c0.decode()) - 1, index(c1.decode()))
+              for c0, r0, c1, r1 in _MERGE.findall(xml)]
+    return ranges, _FORMULA.search(xml) is not None
 
 
 def _too_many(name: str) -> Problem:
