@@ -28,6 +28,9 @@ from fupin_docs.render.text import CompiledText
 log = logging.getLogger(__name__)
 #: below this many households a pool of processes costs more than it saves
 POOL_THRESHOLD = 50
+#: where, with --pdf, the one-record-a-page print files of kinds printed several to a page
+#: go (inside the staging folder, never an output): their PDF is cut into the records' PDFs
+SPLIT_SOURCES = ".pdf-sources"
 
 
 @dataclass(frozen=True)
@@ -51,6 +54,8 @@ class Setup:
     seal: bytes | None = None
     #: the bounds on every render (time, size)
     limits: Limits = DEFAULT
+    #: PDFs will be made: also write SPLIT_SOURCES for kinds printed several to a page
+    split_sources: bool = False
 
 
 def word_template(templates: TemplateSet, kind: Document, env: Any, seal: bytes | None
@@ -72,7 +77,7 @@ class Renderer:
         word_env = make_env(autoescape=True, limits=setup.limits)
         text_env = make_env(autoescape=False, text_dirs=templates.text_dirs(),
                             limits=setup.limits)
-        self.root, self.facts = setup.root, facts
+        self.root, self.facts, self.split = setup.root, facts, setup.split_sources
         self.kinds: list[tuple[Document, CompiledDocx | None, CompiledText | None]] = []
         for kind in setup.kinds:
             word = (word_template(templates, kind, word_env, setup.seal)
@@ -92,6 +97,9 @@ class Renderer:
         households = self.facts.project.households
         merged = {kind.key: PrintFileWriter(word, kind.paper.records_per_page)
                   for kind, word, _ in self.kinds if word is not None}
+        # one record a page, laid out once by LibreOffice and cut into the records' PDFs
+        single = {kind.key: PrintFileWriter(word, 1) for kind, word, _ in self.kinds
+                  if word is not None and self.split and kind.paper.records_per_page > 1}
         written = []
         for stem, index in job.records:
             made: dict[Any, Mapping[str, Any]] = {}
@@ -103,6 +111,8 @@ class Renderer:
                 if word is not None:
                     data, body = word.render_with_body(ctx)  # the body is reused in the print file
                     merged[kind.key].add(ctx, body)
+                    if kind.key in single:
+                        single[kind.key].add(ctx, body)
                     rel = f"{kind.folder}/{stem}.docx"
                     written.append((rel, write_into(self.root, rel, data)))
                 if text is not None:
@@ -112,6 +122,10 @@ class Renderer:
             if word is not None:
                 rel = f"{kind.folder}/{MERGED}/{job.merged_name}.docx"
                 written.append((rel, write_into(self.root, rel, merged[kind.key].finish())))
+        for key, writer in single.items():  # not outputs: not listed as written
+            kind = next(k for k, _, _ in self.kinds if k.key == key)
+            write_into(self.root, f"{SPLIT_SOURCES}/{kind.folder}/{job.merged_name}.docx",
+                       writer.finish())
         return written
 
 

@@ -115,7 +115,7 @@ def build(project_path: Path, options: BuildOptions) -> BuildResult:
         loaded.forget_positions()
         if per_household:
             setup = Setup(per_household, tuple(res.templates.dirs), staging.root, seal,
-                          facts.limits)
+                          facts.limits, split_sources=options.pdf)
             households = len(loaded.project.households)
             report = options.progress
             step = (lambda n: report(n, households)) if report else None
@@ -124,7 +124,7 @@ def build(project_path: Path, options: BuildOptions) -> BuildResult:
                                             progress=step):
                 staging.adopt(rel, digest)
         if options.pdf:
-            _convert_pdfs(staging, kinds)
+            _convert_pdfs(staging, kinds, list(unit_jobs(loaded)))
         manifest = {"tool": f"fupin-docs {__version__}", "inputs": inputs, "settings": settings,
                     "outputs": dict(sorted(staging.written.items()))}
         staging.write(MANIFEST, manifest_bytes(manifest))
@@ -224,27 +224,22 @@ def _require_fonts(allow_fallback: bool) -> None:
         "--allow-font-fallback to make them anyway."))
 
 
-def _convert_pdfs(staging: Staging, kinds: list[Document]) -> None:
-    """Return once each Word file of `kinds` has its PDF under PDF/: one LibreOffice run a folder.
+def _convert_pdfs(staging: Staging, kinds: list[Document], units: list[UnitJob]) -> None:
+    """Return once each Word file of `kinds` has its PDF under PDF/: the school's documents
+    and the print files converted in one LibreOffice process, each household's PDF cut out of
+    its print file's (pdf_pages).
 
     The PDFs go into the staging folder like everything else, so a failed conversion leaves
     the previous output untouched; each is recorded in the manifest.
     """
-    from fupin_docs.output.pdf import convert_folder
+    from fupin_docs.output.pdf_pages import build_pdfs
 
     assert staging.root is not None
-    folders = {k.folder for k in kinds if "docx" in k.formats}
-    by_folder: dict[str, list[Path]] = {}
-    for rel in sorted(staging.written):
-        folder, _, name = rel.rpartition("/")
-        if name.endswith(".docx") and folder.split("/")[0] in folders:
-            by_folder.setdefault(folder, []).append(staging.root / rel)
-    for folder, files in by_folder.items():
-        started = time.perf_counter()
-        for made in convert_folder(files, staging.root / PDF_DIR / folder):
-            staging.adopt(made.relative_to(staging.root).as_posix(), sha256(made.read_bytes()))
-        log.info("PDF：%s（%d 个文件）用时 %.2f 秒", folder, len(files),
-                 time.perf_counter() - started)
+    started = time.perf_counter()
+    made = build_pdfs(staging.root, list(staging.written), kinds, units, PDF_DIR)
+    for path in sorted(made):
+        staging.adopt(path.relative_to(staging.root).as_posix(), sha256(path.read_bytes()))
+    log.info("PDF：%d 个文件，用时 %.2f 秒", len(made), time.perf_counter() - started)
 
 
 def _input_digests(loaded: LoadedProject, res: Resources) -> dict[str, str]:

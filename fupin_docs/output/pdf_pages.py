@@ -1,14 +1,20 @@
-"""Per-record PDFs cut out of a print file's PDF: each page is laid out once, by LibreOffice,
-and each household's file is the pages between its record mark and the next one."""
+"""The PDFs of a build, each page laid out once: one LibreOffice process converts the school's
+documents and the print files, and each household's PDF is cut out of its print file's PDF,
+the pages between its record mark and the next one."""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+import shutil
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
+from fupin_docs.documents.registry import Document, Scope
 from fupin_docs.errors import FupinError
 from fupin_docs.i18n import tr
+from fupin_docs.output.batch import SPLIT_SOURCES, UnitJob
+from fupin_docs.output.naming import MERGED
+from fupin_docs.output.pdf import convert_files
 from fupin_docs.render.merge import RECORD_MARK
 
 _MARK = re.compile("/?" + re.escape(RECORD_MARK.split("{")[0]) + r"(\d+)$")
@@ -53,4 +59,37 @@ def split_records(pdf: Path, targets: Sequence[Path]) -> list[Path]:
     return list(targets)
 
 
-__all__ = ["record_starts", "split_records"]
+def build_pdfs(root: Path, written: Iterable[str], kinds: Sequence[Document],
+               units: Sequence[UnitJob], pdf_dir: str) -> list[Path]:
+    """Return the PDFs made under `root`/`pdf_dir` for the Word files `written` of `kinds`:
+    PDF/<folder>/<name>.pdf for each <folder>/<name>.docx, in one LibreOffice process."""
+    by_folder = {k.folder: k for k in kinds if "docx" in k.formats}
+    stems = {u.merged_name: [stem for stem, _ in u.records] for u in units}
+    jobs: dict[Path, Path] = {}
+    cuts: list[tuple[Path, list[Path]]] = []
+    for rel in sorted(written):
+        folder, _, name = rel.rpartition("/")
+        kind = by_folder.get(folder.split("/")[0])
+        if kind is None or not name.endswith(".docx"):
+            continue
+        pdf = root / pdf_dir / folder / f"{name[:-5]}.pdf"
+        if kind.scope is not Scope.household:
+            jobs[root / rel] = pdf
+        elif folder == f"{kind.folder}/{MERGED}":
+            jobs[root / rel] = pdf
+            targets = [root / pdf_dir / kind.folder / f"{stem}.pdf" for stem in stems[name[:-5]]]
+            if kind.paper.records_per_page == 1:
+                cuts.append((pdf, targets))
+            else:  # several to a page: cut from the same records laid out one a page
+                single = root / SPLIT_SOURCES / pdf_dir / kind.folder / f"{name[:-5]}.pdf"
+                jobs[root / SPLIT_SOURCES / kind.folder / name] = single
+                cuts.append((single, targets))
+        # a household's own Word file: its PDF is cut out of its print file's
+    made = convert_files(jobs)
+    for source, targets in cuts:
+        made += split_records(source, targets)
+    shutil.rmtree(root / SPLIT_SOURCES, ignore_errors=True)
+    return [path for path in made if SPLIT_SOURCES not in path.parts]
+
+
+__all__ = ["build_pdfs", "record_starts", "split_records"]
