@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 import zipfile
 from pathlib import Path
 
@@ -342,3 +343,19 @@ def test_english_messages(tmp_path):
         "error：建档立卡.xlsx row 6, column N \"家庭成员信息/证件号码\"：证件号码 was stored as a "
         "number (110101201003050000) and has lost its last digits\n"
         "  how to fix: format the column as Text and type it again"]
+
+
+def test_a_sheet_declaring_a_wrong_size_is_read_whole(tmp_path):
+    # some exporters write <dimension ref="A1"/> whatever the sheet holds
+    folder = imported(tmp_path, "建档立卡.xlsx")
+    book = folder / "建档立卡.xlsx"
+    with zipfile.ZipFile(book) as z:
+        members = {i.filename: z.read(i) for i in z.infolist()}
+    sheet = "xl/worksheets/sheet1.xml"
+    members[sheet] = re.sub(rb'<dimension ref="[^"]+"/>', b'<dimension ref="A1"/>',
+                            members[sheet])
+    assert b'<dimension ref="A1"/>' in members[sheet]
+    with zipfile.ZipFile(book, "w") as z:
+        for name, data in members.items():
+            z.writestr(name, data)
+    assert households(load_project(folder).project) == expected(tmp_path)

@@ -138,6 +138,7 @@ def _xlsx_tables(path: Path, name: str) -> tuple[list[Table], list[Problem]]:
             for ws in book.worksheets:
                 if ws.sheet_state != "visible":
                     continue  # hidden sheets hold lookup lists
+                ws.reset_dimensions()  # some exporters declare a wrong size: read every cell
                 rows = []
                 for r in ws.iter_rows(values_only=True):
                     rows.append(list(r))
