@@ -120,6 +120,20 @@ def import_files(files: list[Path], folder: Path, school: str | None = None,
 
     found = combine(regs, pupils, on, {school} if school else set(), None,
                     set(Child.model_fields) | {"class"})
+    from fupin_docs.data.roster import read_roster
+
+    for n, k in kinds.items():
+        if k != ROSTER:
+            continue
+        homes, _, roster_problems = read_roster(by_name[n], n)
+        found.problems += roster_problems
+        found.summary.households += len(homes)
+        for home in homes:
+            unit = home.get("unit")
+            if isinstance(unit, str) and unit not in found.summary.units:
+                found.summary.units.append(unit)
+            for child in home.get("children", []):
+                found.summary.children[str(child.get("stage", ""))] += 1
     if any(p.is_error for p in found.problems):
         raise DataError(found.problems)
     written = _write(folder, files, _school_yaml(kinds, found.summary, school, on))
@@ -184,12 +198,13 @@ def _school_yaml(kinds: dict[str, str], summary: Summary, school: str | None, on
     lines.append(f"  report_date: {on.isoformat()}".ljust(36)
                  + "  # 成文日期；孩子的年龄按这一天算")
     lines.append("  # phone: 0874-1234567              # 学校电话")
-    lines += ["", "imports:"]
-    for kind, key in ((REGISTRY, "建档立卡"), (ENROLMENT, "学籍")):
-        names = [n for n, k in kinds.items() if k == kind]
-        if names:
-            lines.append(f"  {key}: [{', '.join(_q(n) for n in names)}]")
-    lines.append("  # 本校名称: [学籍中本校的其他写法]")
+    exported = [(key, [n for n, k in kinds.items() if k == kind])
+                for kind, key in ((REGISTRY, "建档立卡"), (ENROLMENT, "学籍"))]
+    if any(names for _, names in exported):
+        lines += ["", "imports:"]
+        lines += [f"  {key}: [{', '.join(_q(n) for n in names)}]" for key, names in exported
+                  if names]
+        lines.append("  # 本校名称: [学籍中本校的其他写法]")
     rosters = [n for n, k in kinds.items() if k == ROSTER]
     if rosters:
         lines += ["", f"roster: [{', '.join(_q(n) for n in rosters)}]"]

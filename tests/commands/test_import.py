@@ -122,3 +122,20 @@ def test_county_not_in_the_export_is_asked_for(runner, tmp_path):
                                      encoding="utf-8")
     built = runner.invoke(main, ["build", str(new), "-o", str(tmp_path / "out")])
     assert built.exit_code == 0, built.output
+
+
+def test_a_roster_is_imported_with_its_villages(runner, tmp_path):
+    roster = ex.write_csv(tmp_path / "花名册.csv", [
+        ["户编号", "户主姓名", "所在村/连队", "子女姓名", "性别", "出生日期", "学段", "年级"],
+        ["H01", "张三", "上村", "张小明", "男", "2010-03-05", "小学", "3"],
+        ["H02", "李四", "下村", "李小红", "女", "2011-04-06", "小学", "2"]])
+    new = tmp_path / "p"
+    result = runner.invoke(main, ["import", str(roster), "-o", str(new), "--school", ex.SCHOOL,
+                                  "--date", "2018-07-10"])
+    assert result.exit_code == 0, result.output
+    text = (new / "school.yaml").read_text(encoding="utf-8")
+    assert 'roster: ["花名册.csv"]' in text and '{id: "下村", name: "下村"}' in text
+    assert "村（连队）2 个：上村、下村" in result.output
+    (new / "school.yaml").write_text(text.replace("  county:", "  county: 测试县"),
+                                     encoding="utf-8")
+    assert runner.invoke(main, ["check", str(new)]).exit_code == 0
