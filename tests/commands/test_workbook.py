@@ -9,12 +9,12 @@ import openpyxl
 from fupin_docs.cli import main
 from fupin_docs.data.imports.workbook import HOMES, PAIRS, SCHOOL, TEACHERS, UNITS
 from tests.commands.test_import import texts
-from tests.helpers import MINIMAL, tree_snapshot, write_tree
+from tests.helpers import tree_snapshot, write_tree
 
 SCHOOL_VALUES = {"学校全称": "测试县测试镇测试小学", "简称": "测试小学", "所在县（师）": "测试县",
                  "所在镇（团）": "测试镇", "成文日期": "2018-07"}
-TEACHER_ROWS = [["1", "T01", "张老师", "校长", "13800000001", "组长"],
-                ["2", "T02", "王老师", "教师", "13800000002", None]]
+TEACHER_ROWS = [["1", "T01", "张明华", "校长", "13800000001", "组长"],
+                ["2", "T02", "王丽", "教师", "13800000002", None]]
 HOME_ROWS = [
     {"户编号": "H01", "户主姓名": "李大", "所在村/连队": "上村", "联系电话": "13900000001",
      "子女姓名": "李小一", "性别": "男", "出生日期": "2010-03-05", "学段": "小学", "年级": "2",
@@ -22,8 +22,36 @@ HOME_ROWS = [
     {"户编号": "H02", "户主姓名": "王二", "所在村/连队": "上村", "子女姓名": "王小二", "性别": "女",
      "出生日期": "2011-05-20", "学段": "小学", "年级": "1"},
 ]
-#: the same school written in YAML (MINIMAL, with its leadership)
-YAML = MINIMAL["school.yaml"] + "leadership: {leader: T01}\n"
+#: the same school written in YAML
+YAML = """\
+school:
+  name: 测试县测试镇测试小学
+  short_name: 测试小学
+  county: 测试县
+  town: 测试镇
+  report_date: 2018-07
+leadership: {leader: T01}
+teachers:
+  - {id: T01, name: 张明华, role: 校长, phone: "13800000001"}
+  - {id: T02, name: 王丽, role: 教师, phone: "13800000002"}
+units:
+  - {id: 上村, name: 上村, households: 20, people: 80}
+pairings:
+  - {teacher: T01, households: [H01]}
+  - {teacher: T02, households: [H02]}
+households:
+  - id: H01
+    head: 李大
+    unit: 上村
+    phone: "13900000001"
+    children:
+      - {name: 李小一, gender: 男, birth_date: 2010-03-05, stage: 小学, grade: 2, boarding: 是}
+  - id: H02
+    head: 王二
+    unit: 上村
+    children:
+      - {name: 王小二, gender: 女, birth_date: 2011-05-20, stage: 小学, grade: 1}
+"""
 
 
 def new_workbook(runner, tmp_path: Path) -> Path:
@@ -53,7 +81,7 @@ def fill(book: Path, homes: list[dict] = HOME_ROWS) -> None:
         sheet.cell(r, 1).value = str(r - 2)
         for key, value in home.items():
             sheet.cell(r, heads.index(key) + 1).value = value
-    for r, row in enumerate([["1", "张老师", None, "H01"], ["2", "王老师", None, "H02"]], 3):
+    for r, row in enumerate([["1", "张明华", None, "H01"], ["2", "王丽", None, "H02"]], 3):
         for c, value in enumerate(row, 1):
             wb[PAIRS].cell(r, c).value = value
     wb.save(book)

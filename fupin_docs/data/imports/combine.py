@@ -313,7 +313,7 @@ def _child(member: Member, home: Home, head: str, out: Imported, pupils: dict[st
         gender = gender_of(gender) if gender is not None else None
     except BadCell as bad:
         problems.append(Problem(bad.message, gender_at, bad.hint))
-        gender = None
+        return None  # told once: the child is not taken until the gender is one
     if gender is None and member.get("gender") is None and ident:
         gender, gender_at = gender_in_id(ident), member.at("id_number")
     if gender is not None:
