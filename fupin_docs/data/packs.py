@@ -10,6 +10,7 @@ from typing import Any
 from pydantic import Field
 
 from fupin_docs.data.model import Strict
+from fupin_docs.data.photos import LOGO_BOX_MM, LOGO_DPI, PhotoError, photo_file, print_copy
 from fupin_docs.data.positions import Positions
 from fupin_docs.data.roots import Roots, outside_message
 from fupin_docs.data.validate import validate_as
@@ -36,6 +37,9 @@ class Boilerplate(Strict):
     documents: dict[str, str] = Field(default_factory=dict,
                                       description="政策文件文号，如 资助政策: 师教通〔2017〕65号")
     seal: str | None = Field(None, description="电子印章图片（相对 pack.yaml 的路径）")
+    logo: str | None = Field(None, description="标志图片（相对 pack.yaml 的路径），印在政策告知单"
+                                               "页眉的左上角，高 10 毫米；公文（汇报材料、"
+                                               "一封信）按 GB/T 9704 不加页眉，不印标志")
 
 
 class TemplateLimits(Strict):
@@ -108,6 +112,10 @@ class PackChain:
                  if p.config.boilerplate.seal]
         if seals:
             merged["seal"] = str(seals[0][0] / seals[0][1])
+        logos = [(p.folder, p.config.boilerplate.logo) for p in self.packs
+                 if p.config.boilerplate.logo]
+        if logos:
+            merged["logo"] = str(logos[0][0] / logos[0][1])
         merged["name"] = self.packs[0].config.name if self.packs else ""
         return merged
 
@@ -190,4 +198,15 @@ def _load(folder: Path) -> Pack:
                                     f"with a transparent background: {seal}"),
                                  where, tr("用图片软件另存为 PNG（背景透明），以免遮住文字",
                                            "save it as a transparent PNG"))])
+    logo = config.boilerplate.logo
+    if logo:
+        try:
+            print_copy(photo_file(folder, logo, Roots([folder]), "标志图片"), LOGO_BOX_MM,
+                       LOGO_DPI)
+        except PhotoError as exc:
+            hint = exc.hint if Roots([folder]).allows(folder / logo) else tr(
+                "把标志图片放进模板包的文件夹（路径相对于 pack.yaml）",
+                "put the logo inside the pack")
+            raise DataError([Problem(exc.message, loaded.positions.of_value(
+                ("boilerplate", "logo")), hint)]) from None
     return Pack(folder, config, loaded.data, loaded.positions)

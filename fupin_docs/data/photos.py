@@ -219,7 +219,7 @@ def _not_an_image(file: Path) -> PhotoError:
                          f"（可用 JPEG、PNG、GIF、BMP、WebP、TIFF）",
                          f"not an image, or a format not supported: {file.name} "
                          "(JPEG, PNG, GIF, BMP, WebP, TIFF)"),
-                      tr("检查是否写错了文件；用图片软件打开后另存为 JPEG（.jpg）",
+                      tr("检查是否写错了文件；用图片软件打开后另存为 JPEG（.jpg）或 PNG",
                          "check the file; re-save it as JPEG"))
 
 

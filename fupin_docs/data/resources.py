@@ -119,6 +119,8 @@ class Resources:
             files.append(self.policy_file)
         if self.boilerplate.get("seal"):
             files.append(Path(self.boilerplate["seal"]))  # a new seal must rebuild
+        if self.boilerplate.get("logo"):
+            files.append(Path(self.boilerplate["logo"]))
         return files
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from pathlib import Path
 from typing import Any, TypedDict
 
 from fupin_docs.cnformat import keep, ym, ymd
@@ -70,6 +71,7 @@ def _base(facts: Facts) -> BaseContext:
     for key in ("bureau", "bureau_short", "letterhead", "town_word", "county_word", "seal"):
         pack[key] = pack.get(key) or ""
     pack["bureau"] = pack["bureau"] or s.superior or ""
+    pack["logo"] = pack_logo(pack.get("logo"))
     pack["name"] = pack.get("name") or ""
     school: SchoolData = {
         "name": s.name, "short_name": s.display_name, "county": s.county, "town": s.town or "",
@@ -82,6 +84,27 @@ def _base(facts: Facts) -> BaseContext:
         "date_text": (ymd if getattr(s.report_date, "has_day", True) else ym)(s.report_date),
     }
     return {"school": school, "numbers": numbers(facts), "pack": pack}
+
+
+#: the pack's logo: this far from the top of the page (EMU), in the 18 mm top margin of a form
+LOGO_TOP = 6 * 36000
+
+
+def pack_logo(path: str | None) -> Any:
+    """Return the pack's logo for a page header ({{ pack.logo }}): scaled to print, 10 mm
+    high, floating at the left margin in the top margin; "" when the pack has none."""
+    if not path:
+        return ""
+    from fupin_docs.data.photos import LOGO_BOX_MM, LOGO_DPI, PhotoError, print_copy
+    from fupin_docs.errors import DataError, Problem
+    from fupin_docs.render.floating import FloatingImage
+
+    try:
+        copy = print_copy(Path(path), LOGO_BOX_MM, LOGO_DPI)
+    except PhotoError as exc:  # changed since the pack was read
+        raise DataError([Problem(exc.message, None, exc.hint)]) from None
+    return FloatingImage(copy.data, round(copy.width_mm * 36000), round(copy.height_mm * 36000),
+                         "标志", top=LOGO_TOP)
 
 
 def numbers(facts: Facts) -> dict[str, Any]:

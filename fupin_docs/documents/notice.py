@@ -85,6 +85,9 @@ def word_template() -> Any:
 
     doc = forms.new_form(PORTRAIT)
     width = PORTRAIT.width_twips
+    # the pack's logo (boilerplate logo:) floats in the top margin; it takes no room, so the
+    # notice fits its page with or without one. (公文 have no header: not the report or letter.)
+    doc.sections[0].header.paragraphs[0].add_run("{% if pack.logo %}{{ pack.logo }}{% endif %}")
     layout.add_title(doc, "{{ school.short_name }}教育扶贫政策告知单", blank_after=False)
     info = layout.add_table(doc, ["户　主", "{{ household.head | bare }}", "户编号",
                                   "{{ household.id }}"],
