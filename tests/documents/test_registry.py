@@ -98,7 +98,8 @@ def with_visit_templates(project: Path) -> Path:
 
 def test_builtin_kinds_in_build_order():
     assert [k.key for k in kinds()] == ["report", "letter", "notice", "card", "duty", "public",
-                                        "ledger"]
+                                        "ledger", "dropout", "persuasion"]
+    assert [k.key for k in kinds(Scope.child)] == ["persuasion"]
     assert [k.key for k in kinds(Scope.household)] == ["letter", "notice", "card"]
     assert {k.key for k in kinds() if k.gongwen} == {"report", "letter"}
     assert kind("ledger").formats == ("xlsx",) and kind("public").formats[-1] == "xlsx"

@@ -79,6 +79,8 @@ def records(p: Printed, kind: Document) -> list[str]:
     """Return the Word files of `kind` in a build, relative to it (print files last)."""
     if kind.scope is Scope.school:
         return [f"{kind.folder}/{kind.label}.docx"]
+    if kind.scope is Scope.child:  # one per child it picks out: as many as the build made
+        return sorted(f"{kind.folder}/{f.name}" for f in (p.out / kind.folder).glob("*.docx"))
     singles = [f"{kind.folder}/{stem}.docx" for stem in p.children]
     merged = sorted(f"{kind.folder}/{MERGED}/{f.name}"
                     for f in (p.out / kind.folder / MERGED).glob("*.docx"))
@@ -169,18 +171,24 @@ def test_the_stress_project_exercises_the_contracts(printed: dict[str, Printed])
     assert rare, "a name with a CJK Extension B character must print"
     report = "".join(pdf_page_texts(p.pdf("汇报材料/汇报材料.docx")))
     assert "两个教学班" in squeeze(report) and "单亲家庭儿童0人" not in squeeze(report)
+    # 控辍保学: the one child enrolled nowhere has its 劝返 record, on one page
+    [record] = records(p, next(k for k in WORD_KINDS if k.scope is Scope.child))
+    assert record.endswith("_H05_赵丽.docx") and pdf_page_count(p.pdf(record)) == 1
+    assert "尚有1人未入学" in squeeze(report)
 
 
 @pytest.mark.parametrize("project", list(PROJECTS))
 def test_workbooks_print_one_page_wide_with_their_header(printed: dict[str, Printed],
                                                         project: str, tmp_path: Path) -> None:
     p = printed[project]
-    books = [p.out / "资助台账/资助台账.xlsx", p.out / "公示名单/公示名单.xlsx"]
+    books = [p.out / "资助台账/资助台账.xlsx", p.out / "公示名单/公示名单.xlsx",
+             p.out / "控辍保学台账/控辍保学台账.xlsx"]
     for book, pdf in zip(books, convert_folder(books, tmp_path)):
         pages = pdf_page_texts(pdf)
         assert pages, book.name
         for n, page in enumerate(pages, start=1):
             # every page: the title in the header, the column headers, 第 n 页 at the foot
             assert "序号" in page and f"第{n}页" in squeeze(page), (book.name, n)
-        last_header = "结对教师" if book.stem == "资助台账" else "每学年金额（元）"
+        last_header = {"资助台账": "结对教师", "公示名单": "每学年金额（元）",
+                       "控辍保学台账": "结对教师"}[book.stem]
         assert last_header in squeeze(pages[0]), book.name  # fit to width: no column cut off
