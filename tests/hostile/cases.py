@@ -15,6 +15,7 @@ import os
 import signal
 import struct
 import zipfile
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -276,6 +277,34 @@ def templates_check_bomb(tmp: Path) -> Run:
     return Run(["templates", "check", str(folder)], says=("report.docx", "解压后过大"), cwd=tmp)
 
 
+#: a project whose one activity shows 照片/<name>; the photo entry is on line PHOTO_LINE
+PHOTO_LINE = len(Y.splitlines()) + 4
+
+
+def photo_yaml(path: str) -> str:
+    return Y + ("activities:\n  - kind: 黑板报\n    description: 黑板报\n"
+                f"    photos: [{{path: {path}, caption: 黑板报}}]\n")
+
+
+def photo_bomb(tmp: Path) -> Run:
+    """A PNG of 12000 × 12000 pixels (432 MB decoded) in 0.4 MB: past Pillow's warning, short
+    of its error; refused on what it declares, before any of it is decoded."""
+    width = height = 12000
+    squeeze = zlib.compressobj(9)
+    row = b"\0" * (1 + 3 * width)
+    data = b"".join(squeeze.compress(row) for _ in range(height)) + squeeze.flush()
+
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        return (struct.pack(">I", len(body)) + kind + body
+                + struct.pack(">I", zlib.crc32(kind + body) & 0xFFFFFFFF))
+
+    png = (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0,
+                                                             0, 0))
+           + chunk(b"IDAT", data) + chunk(b"IEND", b""))
+    proj = project(tmp, {"照片/炸弹.png": png}, yaml=photo_yaml("照片/炸弹.png"))
+    return build_run(tmp, proj, says=(f"school.yaml 第{PHOTO_LINE}行", "像素过多"))
+
+
 ZIPS = [
     Case("roster-zip-bomb", "压缩包", "花名册 .xlsx 的工作表解压后 256 MB", roster_bomb),
     Case("roster-zip-lies", "压缩包", "花名册 .xlsx 写明 4 KB、实际解压 256 MB", roster_lying),
@@ -287,6 +316,8 @@ ZIPS = [
     Case("lint-zip-bomb", "压缩包", "lint 一个解压后 256 MB 的 .docx", lint_bomb),
     Case("lint-zip-lies", "压缩包", "lint 一个写明 4 KB、实际 256 MB 的 .docx", lint_lying),
     Case("templates-check-bomb", "压缩包", "templates check 一个炸弹模板", templates_check_bomb),
+    Case("photo-pixel-bomb", "压缩包", "照片是 1.44 亿像素的 PNG（文件 0.4 MB，解码后 432 MB）",
+         photo_bomb),
 ]
 
 
@@ -355,6 +386,27 @@ def roster_outside(tmp: Path) -> Run:
     return build_run(tmp, proj, says=("school.yaml 第27行", "之外"))
 
 
+def photo_link(tmp: Path) -> Run:
+    proj = project(tmp, yaml=photo_yaml("照片/黑板报.jpg"))
+    linked(tmp, proj / "照片" / "黑板报.jpg", Path("/etc/passwd"))
+    return build_run(tmp, proj, says=(f"school.yaml 第{PHOTO_LINE}行", "之外"),
+                     never=("root:x:0",))
+
+
+def photo_outside(tmp: Path) -> Run:
+    write_tree(tmp, {"别校/照片.jpg": b"\xff\xd8\xff"})
+    proj = project(tmp, yaml=photo_yaml("../别校/照片.jpg"))
+    return build_run(tmp, proj, says=(f"school.yaml 第{PHOTO_LINE}行", "之外"))
+
+
+def pack_logo_link(tmp: Path) -> Run:
+    outside = write_tree(tmp / "外面", {"logo.png": b"\x89PNG\r\n\x1a\n"}) / "logo.png"
+    folder = pack(tmp, {"pack.yaml": "name: 测试县模板包\nboilerplate:\n  logo: logo.png\n"})
+    linked(tmp, folder / "logo.png", outside)
+    proj = project(tmp, yaml=Y + f"pack: {folder.as_posix()}\n")
+    return build_run(tmp, proj, says=("pack.yaml 第3行", "标志图片"))
+
+
 def init_dangling(tmp: Path) -> Run:
     folder = tmp / "新学校"
     escape = tmp / "外面" / "school.yaml"
@@ -386,6 +438,9 @@ CONFINEMENT = [
          project_template_link),
     Case("pack-seal-outside", "越界", "模板包的印章路径在包外", pack_seal_outside),
     Case("pack-seal-link", "越界", "模板包的印章是指向包外的链接", pack_seal_link),
+    Case("pack-logo-link", "越界", "模板包的标志图片是指向包外的链接", pack_logo_link),
+    Case("photo-link-system", "越界", "照片是指向 /etc/passwd 的链接", photo_link),
+    Case("photo-outside", "越界", "照片路径 ../ 出了项目", photo_outside),
     Case("roster-link-system", "越界", "花名册是指向 /etc/passwd 的链接", roster_link),
     Case("roster-outside", "越界", "花名册路径 ../ 出了项目", roster_outside),
     Case("policies-link", "越界", "policies.yaml 是指向项目外的链接", policies_link),
