@@ -17,7 +17,9 @@ from fupin_docs.output.naming import MERGED
 from fupin_docs.output.pdf import convert_files
 from fupin_docs.render.merge import RECORD_MARK
 
-_MARK = re.compile("/?" + re.escape(RECORD_MARK.split("{")[0]) + r"(\d+)$")
+# LibreOffice writes the "_" of a name as its code, 5F: /5FFupinRec00001
+_MARK = re.compile(r"/?(?:_|#?5F)" + re.escape(RECORD_MARK.split("{")[0].lstrip("_"))
+                   + r"(\d+)$")
 
 
 def record_starts(pdf: Path) -> list[int]:

@@ -192,3 +192,25 @@ def test_workbooks_print_one_page_wide_with_their_header(printed: dict[str, Prin
         last_header = {"资助台账": "结对教师", "公示名单": "每学年金额（元）",
                        "控辍保学台账": "结对教师"}[book.stem]
         assert last_header in squeeze(pages[0]), book.name  # fit to width: no column cut off
+
+
+@pytest.mark.parametrize("project", list(PROJECTS))
+def test_pdfs_cut_from_print_files_hold_exactly_their_records_pages(
+        printed: dict[str, Printed], project: str, tmp_path: Path) -> None:
+    """A household's PDF is cut out of its print file's: it must be the very pages its own
+    Word file lays out to, no page of a neighbour and none missing."""
+    from fupin_docs.output.pdf import convert_files
+
+    p = printed[project]
+    stems = list(p.children)
+    sample = sorted({stems[0], stems[-1], max(stems, key=lambda s: p.children[s])})
+    per_household = [k for k in WORD_KINDS if k.scope is Scope.household]
+    own = {p.out / f"{k.folder}/{s}.docx": tmp_path / k.key / f"{s}.pdf"
+           for k in per_household for s in sample}
+    convert_files(own)
+    for docx_file, direct in own.items():
+        cut = p.pdf(docx_file.relative_to(p.out).as_posix())
+        want, got = pdf_page_texts(direct), pdf_page_texts(cut)
+        assert len(got) == len(want), (docx_file.name, len(got), len(want))
+        for n, (a, b) in enumerate(zip(want, got), start=1):
+            assert squeeze(FOLIO.sub("", a)) == squeeze(FOLIO.sub("", b)), (docx_file.name, n)
