@@ -198,3 +198,16 @@ def test_the_built_in_table_states_the_default_and_a_project_may_change_it(
 
 def load_and_resolve(project: Path) -> None:
     resources_for(load_project(project))
+
+
+def test_a_roster_gives_the_flags_and_the_placement(tmp_path: Path) -> None:
+    rows = [["户编号", "户主姓名", "所在村/连队", "子女姓名", "性别", "出生日期", "学段", "年级",
+             "是否残疾", "安置方式", "是否孤儿", "是否随迁"],
+            ["H01", "李大", "上村", "李小一", "男", "2010-03-05", "小学", "2", "", "", "是", ""],
+            ["H01", "", "", "李小四", "女", "2008-06-01", "小学", "4", "是", "送教上门", "", "是"]]
+    text = SCHOOL.split("\npairings:\n")[0] + "\nroster: 花名册.csv\n"
+    project = write_tree(tmp_path / "roster", {"school.yaml": text, "花名册.csv": "\n".join(
+        ",".join(row) for row in rows) + "\n"})
+    found = {c.child.name: (c.status, c.flags) for c in facts_of(project).school_age.children}
+    assert found == {"李小一": (Status.here, ["孤儿"]),
+                     "李小四": (Status.home_taught, ["残疾", "随迁"])}
