@@ -37,8 +37,9 @@ COUNTED = (Status.here, Status.elsewhere, Status.home_taught, Status.missing)
 COUNT_KEYS = ("total", *(s.name for s in COUNTED))
 #: the count table takes part of the page's width (it has six short columns), centred
 COUNT_TWIPS = LANDSCAPE.width_twips * 3 // 5
-SHEET = [("序号", 6), ("所在村/连队", 12), ("户编号", 10), ("户主", 14), ("学生", 14), ("性别", 6), ("出生日期", 12), ("年龄", 6), ("身份证号", 21),
-         ("学段年级", 14), ("就读情况", 18), ("就读学校", 18), ("安置方式", 10),
+SHEET = [("序号", 6), ("所在村/连队", 12), ("户编号", 10), ("户主", 14), ("学生", 14),
+         ("性别", 6), ("出生日期", 12), ("年龄", 6), ("身份证号", 21), ("学段年级", 14),
+         ("就读情况", 18), ("就读学校", 18), ("安置方式", 10),
          *((word, 6) for _, word in FLAGS), ("结对教师", 16)]
 COUNT_SHEET = [("序号", 6), ("所在村/连队", 14), ("适龄儿童", 10), ("本校就读", 10),
                ("外校就读", 10), ("送教上门", 10), ("未入学", 10)]
