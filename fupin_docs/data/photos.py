@@ -107,7 +107,7 @@ def check_photos(project: Project, positions: Positions, root: Path, roots: Root
 def photo_file(root: Path, ref: str, roots: Roots, what: str = "照片") -> Path:
     """Return the file `ref` names (relative to `root`), once it is known to be a file inside
     `roots`; raise PhotoError saying what is wrong and how to fix it."""
-    text = str(ref).strip()
+    text = str(ref).strip().replace("\\", "/")  # 照片\黑板报.jpg, as Windows writes it
     if not text:
         raise PhotoError(tr(f"{what}的路径是空的", f"the {what} path is empty"),
                          tr("写图片文件相对项目文件夹的路径，如 照片/黑板报.jpg",
@@ -255,6 +255,11 @@ def _scaled(image: PILImage.Image, file: Path, box_mm: tuple[float, float], dpi:
     image.load()
     icc = image.info.get("icc_profile")
     picture = ImageOps.exif_transpose(image)
+    if picture.mode.startswith("I;16") or picture.mode == "I":  # 16 or 32 bits a pixel: to 8
+        picture = picture.convert("I")
+        if picture.getextrema()[1] > 255:  # type: ignore[operator]
+            picture = picture.point(lambda value: value / 256)
+        picture = picture.convert("L")
     alpha = picture.mode in ("RGBA", "LA", "PA") or (
         picture.mode == "P" and "transparency" in picture.info)
     picture = picture.convert("RGBA" if alpha else "RGB")

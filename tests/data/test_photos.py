@@ -206,3 +206,15 @@ def test_transparency_keeps_png_and_opaque_png_becomes_jpeg(tmp_path: Path) -> N
 
 def test_the_limit_is_sane() -> None:
     assert 40_000_000 <= MAX_PIXELS <= 100_000_000
+
+
+def test_a_sixteen_bit_scan_keeps_its_tones(tmp_path: Path) -> None:
+    ramp = Image.linear_gradient("L").resize((800, 600)).convert("I").point(lambda v: v * 257)
+    ramp.convert("I;16").save(tmp_path / "scan.png")
+    copy = print_copy(tmp_path / "scan.png", PHOTO_BOX_MM)
+    assert Image.open(io.BytesIO(copy.data)).convert("L").getextrema() == (0, 255)
+
+
+def test_a_path_written_with_backslashes_is_found(tmp_path: Path) -> None:
+    loaded = load_project(project(tmp_path, "照片\\黑板报.jpg"))
+    assert any(p.name == "黑板报.jpg" for p in loaded.inputs)
