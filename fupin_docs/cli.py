@@ -206,6 +206,11 @@ def build(project: Path, out_dir: Path | None, only: str | None, jobs: int | Non
         say(tr(f"资料和模板都没有变化，{result.out_dir} 中的 {len(result.files)} 个文件未重写。",
                f"inputs unchanged; {len(result.files)} files in {result.out_dir} "
                f"left as they were."))
+    elif result.rewritten < len(result.files):  # a rebuild: say how little it touched
+        kept = len(result.files) - result.rewritten
+        say(tr(f"已更新 {result.out_dir}：重写 {result.rewritten:,} 个文件，其余 {kept:,} 个未变",
+               f"updated {result.out_dir}: {result.rewritten:,} files rewritten, {kept:,} "
+               f"unchanged"))
     else:
         say(tr(f"已生成 {len(result.files)} 个文件到 {result.out_dir}",
                f"wrote {len(result.files)} files to {result.out_dir}"))

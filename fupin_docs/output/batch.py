@@ -17,8 +17,9 @@ from typing import Any
 from fupin_docs.data.resources import TemplateSet
 from fupin_docs.documents.registry import SEAL_MEDIA, Document
 from fupin_docs.facts.facts import Facts
+from fupin_docs.output.fingerprint import combine, digest
 from fupin_docs.output.naming import MERGED
-from fupin_docs.output.staging import write_into
+from fupin_docs.output.staging import Carry, write_into
 from fupin_docs.render.docx import CompiledDocx
 from fupin_docs.render.env import make_env
 from fupin_docs.render.limits import DEFAULT, Limits
@@ -56,6 +57,14 @@ class Setup:
     limits: Limits = DEFAULT
     #: PDFs will be made: also write SPLIT_SOURCES for kinds printed several to a page
     split_sources: bool = False
+    #: the fingerprint of what every record shares (code, templates, settings …); None: none
+    common: str | None = None
+    #: the previous build's files that may be carried over
+    carry: Carry | None = None
+
+
+#: what a worker reports per file: (path, sha256, fingerprint of what it was made from)
+Written = tuple[str, str, str | None]
 
 
 def word_template(templates: TemplateSet, kind: Document, env: Any, seal: bytes | None
@@ -78,6 +87,7 @@ class Renderer:
         text_env = make_env(autoescape=False, text_dirs=templates.text_dirs(),
                             limits=setup.limits)
         self.root, self.facts, self.split = setup.root, facts, setup.split_sources
+        self.common, self.carry = setup.common, setup.carry
         self.kinds: list[tuple[Document, CompiledDocx | None, CompiledText | None]] = []
         for kind in setup.kinds:
             word = (word_template(templates, kind, word_env, setup.seal)
@@ -88,45 +98,78 @@ class Renderer:
                 text = CompiledText(text_env, f"{kind.template}.txt")
             self.kinds.append((kind, word, text))
 
-    def run(self, job: UnitJob) -> list[tuple[str, str]]:
-        """Render and write every document of one unit; return (path, sha256) per file.
+    def run(self, job: UnitJob) -> list[Written]:
+        """Render and write every document of one unit; return (path, sha256, fingerprint)
+        per file. A file the previous build made from the same fingerprint is carried over.
 
-        Household by household, every kind in turn: kinds that share a context builder share
-        one context, and a builder may reuse what another just made for the same household.
+        Kinds that share a context builder share one context per household, and a builder may
+        reuse what another just made for the same household.
         """
         households = self.facts.project.households
-        merged = {kind.key: PrintFileWriter(word, kind.paper.records_per_page)
-                  for kind, word, _ in self.kinds if word is not None}
-        # one record a page, laid out once by LibreOffice and cut into the records' PDFs
-        single = {kind.key: PrintFileWriter(word, 1) for kind, word, _ in self.kinds
-                  if word is not None and self.split and kind.paper.records_per_page > 1}
-        written = []
+        records: list[tuple[str, dict[str, tuple[Mapping[str, Any], str | None]]]] = []
         for stem, index in job.records:
-            made: dict[Any, Mapping[str, Any]] = {}
-            for kind, word, text in self.kinds:
+            made: dict[Any, tuple[Mapping[str, Any], str | None]] = {}
+            per_kind = {}
+            for kind, _, _ in self.kinds:
                 assert kind.context is not None
-                ctx = made.get(kind.context)
-                if ctx is None:
-                    ctx = made[kind.context] = kind.context(self.facts, households[index])
-                if word is not None:
-                    data, body = word.render_with_body(ctx)  # the body is reused in the print file
-                    merged[kind.key].add(ctx, body)
-                    if kind.key in single:
-                        single[kind.key].add(ctx, body)
-                    rel = f"{kind.folder}/{stem}.docx"
-                    written.append((rel, write_into(self.root, rel, data)))
-                if text is not None:
-                    rel = f"{kind.folder}/{stem}.txt"
-                    written.append((rel, write_into(self.root, rel, text.render(ctx))))
-        for kind, word, _ in self.kinds:
-            if word is not None:
-                rel = f"{kind.folder}/{MERGED}/{job.merged_name}.docx"
-                written.append((rel, write_into(self.root, rel, merged[kind.key].finish())))
-        for key, writer in single.items():  # not outputs: not listed as written
-            kind = next(k for k, _, _ in self.kinds if k.key == key)
-            write_into(self.root, f"{SPLIT_SOURCES}/{kind.folder}/{job.merged_name}.docx",
-                       writer.finish())
+                if kind.context not in made:
+                    ctx = kind.context(self.facts, households[index])
+                    made[kind.context] = (ctx, digest(ctx) if self.common else None)
+                ctx, ctx_fp = made[kind.context]
+                per_kind[kind.key] = (ctx, combine([self.common, kind.key, ctx_fp]))
+            records.append((stem, per_kind))
+        written: list[Written] = []
+        for kind, word, text in self.kinds:
+            written += self._unit_of_kind(job, kind, word, text, records)
         return written
+
+    def _unit_of_kind(self, job: UnitJob, kind: Document, word: CompiledDocx | None,
+                      text: CompiledText | None,
+                      records: list[tuple[str, dict[str, tuple[Mapping[str, Any], str | None]]]]
+                      ) -> list[Written]:
+        """Return what one kind writes for one unit: each household's files, its print file,
+        and (for PDFs of a kind printed several to a page) the one-a-page print file."""
+        written: list[Written] = []
+        merged_rel = f"{kind.folder}/{MERGED}/{job.merged_name}.docx"
+        merged_fp = combine([self.common, "print", merged_rel,
+                             *(per_kind[kind.key][1] for _, per_kind in records)])
+        kept = self._take(merged_rel, merged_fp) if word is not None else None
+        merged = (PrintFileWriter(word, kind.paper.records_per_page)
+                  if word is not None and kept is None else None)
+        # one record a page, laid out once by LibreOffice and cut into the records' PDFs
+        single = (PrintFileWriter(word, 1) if word is not None and self.split
+                  and kind.paper.records_per_page > 1 else None)
+        for stem, per_kind in records:
+            ctx, fp = per_kind[kind.key]
+            if word is not None:
+                rel, file_fp = f"{kind.folder}/{stem}.docx", combine([fp, "docx"])
+                sha = self._take(rel, file_fp)
+                body = None
+                if sha is None:  # the body is reused in the print file
+                    data, body = word.render_with_body(ctx)
+                    sha = write_into(self.root, rel, data)
+                elif merged is not None or single is not None:
+                    body = word.render_body(ctx)
+                for writer in (merged, single):
+                    if writer is not None:
+                        writer.add(ctx, body)
+                written.append((rel, sha, file_fp))
+            if text is not None:
+                rel, file_fp = f"{kind.folder}/{stem}.txt", combine([fp, "txt"])
+                sha = self._take(rel, file_fp) or write_into(self.root, rel, text.render(ctx))
+                written.append((rel, sha, file_fp))
+        if merged is not None:
+            kept = write_into(self.root, merged_rel, merged.finish())
+        if kept is not None:
+            written.append((merged_rel, kept, merged_fp))
+        if single is not None:  # not an output: not listed as written
+            write_into(self.root, f"{SPLIT_SOURCES}/{kind.folder}/{job.merged_name}.docx",
+                       single.finish())
+        return written
+
+    def _take(self, rel: str, fingerprint: str | None) -> str | None:
+        """Carry `rel` over from the previous build when made from `fingerprint` there."""
+        return self.carry.take(self.root, rel, fingerprint) if self.carry else None
 
 
 # -- worker processes: the renderer is made once per process by the pool's initializer, from
@@ -145,15 +188,16 @@ def _init_worker(setup: Setup, facts: Facts) -> None:
     _renderer = Renderer(setup, facts)
 
 
-def _run(job: UnitJob) -> list[tuple[str, str]]:
+def _run(job: UnitJob) -> list[Written]:
     assert _renderer is not None
     return _renderer.run(job)
 
 
 def render_units(jobs: Iterable[UnitJob], setup: Setup, facts: Facts, *,
                  jobs_count: int | None, total: int,
-                 progress: Callable[[int], None] | None = None) -> Iterator[tuple[str, str]]:
-    """Yield (path, sha256) of every file written, rendering units on `jobs_count` processes."""
+                 progress: Callable[[int], None] | None = None) -> Iterator[Written]:
+    """Yield (path, sha256, fingerprint) of every file written, rendering units on
+    `jobs_count` processes."""
     workers = jobs_count or os.cpu_count() or 1
     started = time.perf_counter()
     if workers == 1 or total < POOL_THRESHOLD:
@@ -182,9 +226,9 @@ def render_units(jobs: Iterable[UnitJob], setup: Setup, facts: Facts, *,
 
 
 def _bounded(jobs: Iterable[UnitJob], pool: ProcessPoolExecutor, limit: int
-             ) -> Iterator[tuple[UnitJob, list[tuple[str, str]]]]:
+             ) -> Iterator[tuple[UnitJob, list[Written]]]:
     """Yield each job with its result, keeping at most `limit` jobs in flight (flat memory)."""
-    pending: list[tuple[UnitJob, Future[list[tuple[str, str]]]]] = []
+    pending: list[tuple[UnitJob, Future[list[Written]]]] = []
     for job in jobs:
         pending.append((job, pool.submit(_run, job)))
         if len(pending) >= limit:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import os
 import time
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -18,9 +19,17 @@ from fupin_docs.errors import DataError, Problem, ToolMissing
 from fupin_docs.facts.checks import check_project
 from fupin_docs.facts.facts import Facts
 from fupin_docs.i18n import tr
+from fupin_docs.output import fingerprint
 from fupin_docs.output.batch import Setup, UnitJob, render_units, word_template
 from fupin_docs.output.naming import UniqueNames, file_stem, fit_bytes, safe_name
-from fupin_docs.output.staging import MANIFEST, Staging, manifest_bytes, read_manifest, sha256
+from fupin_docs.output.staging import (
+    MANIFEST,
+    Carry,
+    Staging,
+    manifest_bytes,
+    read_manifest,
+    sha256,
+)
 from fupin_docs.render.env import make_env
 from fupin_docs.render.limits import DEFAULT, Limits
 from fupin_docs.render.text import CompiledText
@@ -58,6 +67,8 @@ class BuildResult:
     files: dict[str, str] = field(default_factory=dict)
     warnings: list[Problem] = field(default_factory=list)
     unchanged: bool = False
+    #: how many files have other bytes than the previous build's (all, on a first build)
+    rewritten: int = 0
 
 
 def prepare(project_path: Path, pack: str | None = None, *, full_ids: bool = False,
@@ -102,8 +113,17 @@ def build(project_path: Path, options: BuildOptions) -> BuildResult:
         _require_fonts(options.allow_font_fallback)
 
     seal = Path(res.boilerplate["seal"]).read_bytes() if res.boilerplate.get("seal") else None
+    # what every record shares: a change here remakes every file; the records' own data is
+    # in the fingerprint of each record's template data
+    own = {_input_name(path, loaded.root) for path in loaded.inputs}
+    common = fingerprint.digest(__version__, settings, seal, facts.limits,
+                                os.environ.get("SOURCE_DATE_EPOCH"),
+                                {name: d for name, d in inputs.items() if name not in own})
     with Staging(options.out_dir) as staging:
         assert staging.root is not None
+        # PDFs are cut from whole print files: with --pdf, everything is made anew
+        carry = Carry(staging.target, previous) if previous and not options.pdf else None
+        prints: dict[str, str] = {}
         school = [k for k in kinds if k.scope in (Scope.school, Scope.child)]
         per_household = tuple(k for k in kinds if k.scope is Scope.household)
         for kind in school:
@@ -115,21 +135,26 @@ def build(project_path: Path, options: BuildOptions) -> BuildResult:
         loaded.forget_positions()
         if per_household:
             setup = Setup(per_household, tuple(res.templates.dirs), staging.root, seal,
-                          facts.limits, split_sources=options.pdf)
+                          facts.limits, split_sources=options.pdf, common=common, carry=carry)
             households = len(loaded.project.households)
             report = options.progress
             step = (lambda n: report(n, households)) if report else None
-            for rel, digest in render_units(unit_jobs(loaded), setup, facts,
-                                            jobs_count=options.jobs, total=households,
-                                            progress=step):
+            for rel, digest, made_from in render_units(unit_jobs(loaded), setup, facts,
+                                                       jobs_count=options.jobs,
+                                                       total=households, progress=step):
                 staging.adopt(rel, digest)
+                if made_from is not None:
+                    prints[rel] = made_from
         if options.pdf:
             _convert_pdfs(staging, kinds, list(unit_jobs(loaded)))
         manifest = {"tool": f"fupin-docs {__version__}", "inputs": inputs, "settings": settings,
-                    "outputs": dict(sorted(staging.written.items()))}
+                    "outputs": dict(sorted(staging.written.items())),
+                    "fingerprints": dict(sorted(prints.items()))}
         staging.write(MANIFEST, manifest_bytes(manifest))
         files = {rel: digest for rel, digest in staging.written.items() if rel != MANIFEST}
-    return BuildResult(options.out_dir, files, warnings)
+    before = previous["outputs"] if previous else {}
+    rewritten = sum(1 for rel, digest in files.items() if before.get(rel) != digest)
+    return BuildResult(options.out_dir, files, warnings, rewritten=rewritten)
 
 
 def _resolve_templates(kinds: list[Document], res: Resources) -> None:

@@ -30,8 +30,9 @@ def record_starts(pdf: Path) -> list[int]:
     starts: dict[int, int] = {}
     for name, destination in reader.named_destinations.items():
         found = _MARK.match(str(name))
-        if found:
-            starts[int(found.group(1))] = reader.get_destination_page_number(destination)
+        page = reader.get_destination_page_number(destination) if found else None
+        if found and page is not None:
+            starts[int(found.group(1))] = page
     return [starts[n] for n in sorted(starts)]
 
 

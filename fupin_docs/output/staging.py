@@ -243,6 +243,42 @@ def write_into(root: Path, rel: str, data: bytes) -> str:
     return sha256(data)
 
 
+def carry_into(root: Path, rel: str, previous: Path) -> None:
+    """Put the previous build's file `previous` at `root`/`rel` unchanged: a second name for
+    the same file where the disk allows (no bytes copied), else a copy."""
+    path = root / rel
+    try:
+        if path.parent not in _made:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            _made.add(path.parent)
+        try:
+            os.link(previous, path)
+        except OSError:  # another disk, or a file system without links
+            shutil.copyfile(previous, path)
+    except OSError as exc:
+        raise WriteFailed(rel, exc) from None
+
+
+class Carry:
+    """What a rebuild may take over from the previous output: each file with its fingerprint
+    and sha256, and where it is."""
+
+    def __init__(self, folder: Path, manifest: dict | None) -> None:
+        self.folder = folder
+        outputs = (manifest or {}).get("outputs", {})
+        prints = (manifest or {}).get("fingerprints", {})
+        self.known = {rel: (fp, outputs[rel]) for rel, fp in prints.items() if rel in outputs}
+
+    def take(self, root: Path, rel: str, fingerprint: str | None) -> str | None:
+        """Carry `rel` over into `root` when the previous build made it from the same
+        fingerprint; return its sha256, or None when it must be made anew."""
+        known = self.known.get(rel)
+        if fingerprint is None or known is None or known[0] != fingerprint:
+            return None
+        carry_into(root, rel, self.folder / rel)
+        return known[1]
+
+
 class WriteFailed(FupinError):
     """An output could not be written; the previous output is left as it was."""
 
