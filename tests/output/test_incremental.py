@@ -1,0 +1,146 @@
+"""Incremental rebuilds: after an edit, a rebuild rewrites only what the edit touched and ends
+byte-identical to a clean full build."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from fupin_docs.output.build import BuildOptions, build
+from tests.helpers import EXAMPLES, tree_snapshot
+
+CHELE = EXAMPLES / "扯乐完小"
+ONLY = ("letter", "notice", "card", "duty", "public", "ledger")
+
+
+def _households(project: Path) -> str:
+    return (project / "households.yaml").read_text("utf-8")
+
+
+def edit_one(project: Path) -> None:
+    """A family moved: one household's address."""
+    text = _households(project)
+    first = text.index("  - id: ")
+    second = text.index("  - id: ", first + 1)
+    block = text[first:second]
+    old = block.split("    address: ", 1)[1].split("\n", 1)[0]
+    moved = block.replace(f"    address: {old}", "    address: 新搬到的地方三组", 1)
+    (project / "households.yaml").write_text(text[:first] + moved + text[second:], "utf-8")
+
+
+def add_one(project: Path) -> None:
+    text = _households(project)
+    unit = text.split("unit: ", 1)[1].split("\n", 1)[0]
+    (project / "households.yaml").write_text(
+        text.rstrip("\n") + f"\n  - id: H99\n    head: 新来户\n    unit: {unit}\n"
+        "    children:\n      - {name: 新来的孩子, gender: 女, birth_date: 2011-02-03, "
+        "stage: 小学, grade: 1}\n", "utf-8")
+
+
+def remove_one(project: Path) -> None:
+    text = _households(project)
+    first = text.index("  - id: ")
+    last = text.rindex("  - id: ")
+    # the last household, unless a pairing names it: then the first one that none names
+    (project / "households.yaml").write_text(text[:last] if last > first else text, "utf-8")
+
+
+def change_template(project: Path) -> None:
+    source = (CHELE.parent.parent / "templates" / "text" / "letter.txt").read_text("utf-8")
+    target = project / "templates" / "text" / "letter.txt"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    assert "尊敬的" in source
+    target.write_text(source.replace("尊敬的", "敬爱的", 1), "utf-8")
+
+
+EDITS: dict[str, Callable[[Path], None]] = {
+    "edit": edit_one, "add": add_one, "remove": remove_one, "template": change_template}
+
+
+def _build(project: Path, out: Path) -> int:
+    return build(project, BuildOptions(out_dir=out, only=ONLY, jobs=1)).rewritten
+
+
+@pytest.fixture(scope="module")
+def first_build(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    root = tmp_path_factory.mktemp("incremental")
+    project = root / "project"
+    shutil.copytree(CHELE, project)
+    _build(project, root / "out")
+    return project, root / "out"
+
+
+@pytest.mark.parametrize("change", list(EDITS))
+def test_a_rebuild_equals_a_clean_build(first_build: tuple[Path, Path], tmp_path: Path,
+                                        change: str) -> None:
+    project, out = tmp_path / "project", tmp_path / "out"
+    shutil.copytree(first_build[0], project)
+    shutil.copytree(first_build[1], out)
+    before = tree_snapshot(out)
+    EDITS[change](project)
+    rewritten = _build(project, out)
+    _build(project, tmp_path / "clean")
+    after = tree_snapshot(out)
+    assert after == tree_snapshot(tmp_path / "clean")
+    changed = {rel for rel in after if before.get(rel) != after[rel]} - {"manifest.json"}
+    gone = set(before) - set(after)
+    assert rewritten == len(changed) and changed
+    households = [rel for rel in changed if "/" in rel and "合并打印" not in rel
+                  and rel.count("/") == 1 and rel.split("/")[0] in ("致家长的一封信", "政策告知单",
+                                                                    "联系卡")]
+    if change == "edit":  # that household's own files and its village's print files only
+        stems = {Path(rel).stem for rel in households}
+        assert len(stems) == 1, stems
+        prints = {rel for rel in changed if "合并打印" in rel}
+        assert len({Path(rel).name for rel in prints}) == 1, prints
+    elif change == "template":  # the letter's text files: every one, and nothing else
+        assert all(rel.startswith("致家长的一封信/") and rel.endswith(".txt")
+                   for rel in changed), changed
+    elif change == "remove":
+        assert gone and all(rel.count("/") >= 1 for rel in gone)
+
+
+def test_unchanged_files_are_carried_not_rewritten(first_build: tuple[Path, Path],
+                                                   tmp_path: Path) -> None:
+    """A carried file is the previous one under a second name: same inode, no bytes copied."""
+    project, out = tmp_path / "project", tmp_path / "out"
+    shutil.copytree(first_build[0], project)
+    shutil.copytree(first_build[1], out)
+    edit_one(project)
+    inodes = {p: p.stat().st_ino for p in out.rglob("*.docx")}
+    _build(project, out)
+    kept = [p for p, ino in inodes.items() if p.exists() and p.stat().st_ino == ino]
+    assert len(kept) > len(inodes) * 0.8
+
+
+def test_the_build_says_what_it_rewrote(first_build: tuple[Path, Path], tmp_path: Path,
+                                         runner) -> None:
+    from fupin_docs.cli import main
+
+    project, out = tmp_path / "project", tmp_path / "out"
+    shutil.copytree(first_build[0], project)
+    shutil.copytree(first_build[1], out)
+    edit_one(project)
+    result = runner.invoke(main, ["build", str(project), "-o", str(out), "--only",
+                                  ",".join(ONLY)])
+    assert result.exit_code == 0, result.output
+    assert "重写" in result.output and "个未变" in result.output
+
+
+def test_a_changed_code_fingerprint_remakes_everything(first_build: tuple[Path, Path],
+                                                       tmp_path: Path,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    from fupin_docs.output import build as build_module
+
+    project, out = tmp_path / "project", tmp_path / "out"
+    shutil.copytree(first_build[0], project)
+    shutil.copytree(first_build[1], out)
+    monkeypatch.setattr(build_module, "code_fingerprint", lambda: "another version")
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", os.environ.get("SOURCE_DATE_EPOCH", "1530403200"))
+    inodes = {p: p.stat().st_ino for p in out.rglob("*.docx")}
+    _build(project, out)
+    assert not any(p.stat().st_ino == ino for p, ino in inodes.items() if p.exists())
