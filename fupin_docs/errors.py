@@ -27,6 +27,8 @@ class Location:
     line: int | None = None
     #: a number in YAML; a column letter ("F") in a roster sheet
     column: int | str | None = None
+    #: the path in the data (households[3].children[0].grade), for programs: messages name the
+    #: place in words instead (第4户第1个孩子的年级), so it is never printed
     key: str | None = None
     #: for rosters: the column header, e.g. 出生日期
     header: str | None = None
@@ -37,7 +39,7 @@ class Location:
     part: str | None = None
 
     def describe(self) -> str:
-        """Return e.g. ``school.yaml 第12行第5列（teachers[2].phone）``."""
+        """Return e.g. ``school.yaml 第12行第5列`` or ``花名册.xlsx 第7行第F列“出生日期”``."""
         place = self.file + (tr(f"（{self.part}）", f" ({self.part})") if self.part else "")
         detail = ""
         if self.paragraph is not None:
@@ -52,10 +54,14 @@ class Location:
             else:
                 detail = tr(f"第{self.line}行", f"line {self.line}")
         # no space after a full-width bracket: "t.docx（页眉）第1段"
-        text = place + ("" if not detail or place.endswith("）") else " ") + detail
-        if self.key:
-            text += tr(f"（{self.key}）", f" ({self.key})")
-        return text
+        return place + ("" if not detail or place.endswith("）") else " ") + detail
+
+    def order(self) -> tuple[str, int, int, str]:
+        """Return how problems sort: by file, then line (or row), then column."""
+        column = self.column if isinstance(self.column, int) else 0
+        letters = self.column if isinstance(self.column, str) else ""
+        line = self.paragraph if self.paragraph is not None else self.line
+        return (self.file, line or 0, column, f"{len(letters):02d}{letters}")
 
 
 @dataclass(frozen=True)
@@ -111,6 +117,12 @@ def display_width(text: str) -> int:
 def has_errors(problems: Iterable[Problem]) -> bool:
     """Return True when any of `problems` is an error rather than a warning."""
     return any(p.is_error for p in problems)
+
+
+def sort_problems(problems: Iterable[Problem]) -> list[Problem]:
+    """Return `problems` by file and line; those about no place first, in the order found."""
+    return sorted(problems, key=lambda p: (p.where is not None,
+                                           p.where.order() if p.where else ("", 0, 0, "")))
 
 
 def format_problems(problems: Iterable[Problem], *, summary: bool = True) -> str:
@@ -183,4 +195,4 @@ def located(path: Path | str, base: Path | None = None) -> str:
 
 __all__ = ["Location", "Problem", "FupinError", "UsageError", "ProblemError", "DataError",
            "TemplateProblem", "ToolMissing", "display_width", "format_problems", "has_errors",
-           "located", "printable"]
+           "located", "printable", "sort_problems"]

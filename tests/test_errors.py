@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from fupin_docs.errors import Location, Problem, display_width, printable
+from fupin_docs.errors import Location, Problem, display_width, printable, sort_problems
 
 
 def test_printable_names_each_hidden_character() -> None:
@@ -26,3 +26,20 @@ def test_format_escapes_message_source_and_hint_and_keeps_the_caret_under_the_va
     assert caret.strip() == "^"
     assert caret.index("^") == display_width(shown[: shown.index("大")])
     assert hint.endswith("删除“<U+D800>”")
+
+
+def test_a_location_never_prints_the_path_in_the_data() -> None:
+    where = Location("school.yaml", 39, 7, key="households[3].children[0].grade")
+    assert where.describe() == "school.yaml 第39行第7列"
+    cell = Location("花名册.xlsx", 7, "F", key="households[3].children[0].birth_date",
+                    header="出生日期")
+    assert cell.describe() == "花名册.xlsx 第7行第F列“出生日期”"
+
+
+def test_problems_sort_by_file_then_line_then_column() -> None:
+    problems = [Problem("c", Location("school.yaml", 12, 3)),
+                Problem("e", Location("花名册.xlsx", 3, "AA")),
+                Problem("a", Location("extra.yaml", 40)),
+                Problem("b", Location("school.yaml", 12, 1)),
+                Problem("d", Location("花名册.xlsx", 3, "F")), Problem("first")]
+    assert [p.message for p in sort_problems(problems)] == ["first", "a", "b", "c", "d", "e"]

@@ -31,31 +31,35 @@ def load_with_inherit(path: Path, display: str, read: list[Path], roots: Roots |
     if not isinstance(ref, str) or not ref.strip():
         loaded.problems.append(Problem(tr("inherit 应写上级文件的路径，如 ../师宗县.yaml",
                                           "inherit takes a file path"), where))
+        loaded.complete = False  # what it would have inherited is unknown
         return loaded
     parent_path = (path.parent / ref).resolve()
     if parent_path in _chain or parent_path == path.resolve():
         loaded.problems.append(Problem(tr(f"inherit 形成循环：{ref}", f"inherit loops: {ref}"),
                                        where))
+        loaded.complete = False
         return loaded
     if roots is not None and not roots.allows(path.parent / ref):
         message, hint = outside_message("inherit 的文件", ref, roots)
         loaded.problems.append(Problem(message, where, hint))
+        loaded.complete = False
         return loaded
     if not parent_path.is_file():
         loaded.problems.append(Problem(tr(f"inherit 的文件不存在：{ref}",
                                           f"inherit: no such file {ref}"),
                                        where, tr("路径相对于本文件所在的文件夹",
                                                  "relative to this file")))
+        loaded.complete = False
         return loaded
     read.append(parent_path)
     parent = load_with_inherit(parent_path, _display(parent_path, path), read, roots,
                                _chain + (path.resolve(),))
     problems = parent.problems + loaded.problems
     if not isinstance(parent.data, dict):
-        return Loaded(data, loaded.positions, problems)
+        return Loaded(data, loaded.positions, problems, parent.complete and loaded.complete)
     positions = Positions()
     merged = _merge(parent.data, data, (), parent.positions, loaded.positions, positions)
-    return Loaded(merged, positions, problems)
+    return Loaded(merged, positions, problems, parent.complete and loaded.complete)
 
 
 def _display(parent: Path, child: Path) -> str:

@@ -7,7 +7,14 @@ from decimal import Decimal
 from enum import Enum
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    model_validator,
+)
 
 from fupin_docs.data import values
 
@@ -27,31 +34,24 @@ DocDate = values.DocDate
 
 def _to_date(value: Any) -> dt.date:
     """Return a date written in any of values.DATE_FORMS, or a month (2018-07, 2018年7月)."""
-    try:
-        return values.parse_date(value)
-    except values.BadDate as bad:
-        if bad.impossible:
-            raise ValueError(f"日期不存在：“{bad.text}”") from None
-        raise ValueError(f"“{bad.text}”不是日期，请写成 2018-07-01、2018-07 或 2018年7月") from None
+    return values.read_date(value)
 
 
 def _to_day(value: Any) -> dt.date:
     """Return a date that names its day (a birth date): 2010-03-05, 2010.3.5, 2010年3月5日 …"""
-    try:
-        date = values.parse_date(value)
-    except values.BadDate as bad:
-        if bad.impossible:
-            raise ValueError(f"日期不存在：“{bad.text}”") from None
-        raise ValueError(f"“{bad.text}”不是日期，请写成 {values.DATE_FORMS}") from None
-    if not getattr(date, "has_day", True):
-        raise ValueError(f"“{value}”只写到月，出生日期要写到日，如 {date.year}-{date.month:02d}-05")
-    return date
+    return values.read_date(value, day=True)
+
+
+def _to_grade(value: Any, info: ValidationInfo) -> int:
+    """Return a grade 1–12 written as values.GRADE_FORMS; 初一 with a stage other than 初中 is
+    an error."""
+    return values.read_grade(value, info.data.get("stage"))
 
 
 Date = Annotated[dt.date, BeforeValidator(_to_date)]
 Day = Annotated[dt.date, BeforeValidator(_to_day)]
-YesNo = Annotated[bool, BeforeValidator(values.yes_no)]
-GradeNumber = Annotated[int, BeforeValidator(values.grade_number), Field(ge=1, le=12)]
+YesNo = Annotated[bool, BeforeValidator(values.read_yes_no)]
+GradeNumber = Annotated[int, BeforeValidator(_to_grade), Field(ge=1, le=12)]
 
 
 class Stage(str, Enum):
@@ -125,6 +125,12 @@ class Unit(Strict):
 
 class Child(Strict):
     """建档立卡户的子女。"""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _stage_from_grade(cls, data: Any) -> Any:
+        """Take the stage from a grade written with one (初一: 初中) when none is written."""
+        return values.infer_stage(data)
 
     id: str | None = Field(None, description="学生编号；不填则为“户编号-序号”，如 H01-1")
     name: str = Field(description="姓名")

@@ -56,7 +56,7 @@ def _to_per(value: Any) -> Any:
 
 
 PolicyStage = Annotated[Stage, BeforeValidator(_to_policy_stage)]
-Grade = Annotated[int, BeforeValidator(values.grade_number), Field(ge=1, le=12)]
+Grade = Annotated[int, BeforeValidator(lambda v: values.read_grade(v)), Field(ge=1, le=12)]
 
 
 class Conditions(Strict):

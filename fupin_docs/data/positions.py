@@ -140,6 +140,14 @@ class Positions:
             return entry.located("key", tuple(path))
         return self.of_value(path)
 
+    def renumber(self, path: KeyPath, kept: list[int]) -> None:
+        """Number the entries of the list at `path` as a list holding only those `kept` (by
+        their old numbers) is numbered: records left out keep no place."""
+        entry = self._find(path)
+        if entry is not None and entry.children is not None:
+            old = entry.children
+            entry.children = {new: old[i] for new, i in enumerate(kept) if i in old}
+
     def subtree(self, path: KeyPath) -> Entry | None:
         """Return the positions under `path` (to graft elsewhere)."""
         return self._find(path)

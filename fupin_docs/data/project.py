@@ -4,20 +4,21 @@ from __future__ import annotations
 
 import difflib
 import unicodedata
-from collections.abc import Generator, Iterable, Iterator
+from collections.abc import Callable, Generator, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from fupin_docs.data.imports.merge import WORKBOOK, merge_sources
 from fupin_docs.data.inherit import load_with_inherit
+from fupin_docs.data.labels import dig, label
 from fupin_docs.data.model import Household, Project
 from fupin_docs.data.photos import check_photos
 from fupin_docs.data.roots import Roots, outside_message
-from fupin_docs.data.validate import to_model, validate_as
+from fupin_docs.data.validate import RECORDS, validate_project
 from fupin_docs.data.values import file_name_key, file_name_part, invisible_character
 from fupin_docs.data.yamlfile import KeyPath, Positions
-from fupin_docs.errors import DataError, FupinError, Location, Problem
+from fupin_docs.errors import DataError, FupinError, Location, Problem, has_errors, sort_problems
 from fupin_docs.i18n import tr
 
 YAML_SUFFIXES = (".yaml", ".yml")
@@ -36,6 +37,15 @@ class LoadedProject:
     warnings: list[Problem] = field(default_factory=list)
     #: the folders it may read from (its own, and those named with --root)
     roots: Roots | None = None
+    #: every error found (from read_project): then `project` holds only what could be read
+    errors: list[Problem] = field(default_factory=list)
+    #: the sections not wholly read (school, households …; "references" when one fails): the
+    #: checks that need them wait until they are fixed
+    incomplete: frozenset[str] = frozenset()
+
+    def complete(self, *sections: str) -> bool:
+        """Return True when every one of `sections` was read whole and without a problem."""
+        return self.incomplete.isdisjoint(sections)
 
     def where(self, *path: Any) -> Location | None:
         """Return where the value at `path` was written."""
@@ -44,25 +54,6 @@ class LoadedProject:
     def forget_positions(self) -> None:
         """Drop the positions once every check that cites a line has run (they are large)."""
         self.positions = Positions()
-
-
-def _validate(data: dict[str, Any], positions: Positions) -> tuple[Project | None, list[Problem]]:
-    """Return the project validated, households one by one so each raw one is freed at once
-    (10,000 households in raw and in validated form at the same time need twice the memory)."""
-    raw = data.get("households")
-    if not isinstance(raw, list):
-        return to_model(data, positions)
-    rest, problems = to_model({k: v for k, v in data.items() if k != "households"}, positions)
-    households: list[Household] = []
-    for i in range(len(raw)):
-        household, found = validate_as(Household, raw[i], positions, ("households", i))
-        raw[i] = None
-        problems += found
-        if household is not None:
-            households.append(household)
-    if rest is None or problems:
-        return None, problems
-    return rest.model_copy(update={"households": households}), []
 
 
 def project_files(path: Path) -> list[Path]:
@@ -88,6 +79,20 @@ def load_project(path: Path, roots: Iterable[Path] = ()) -> LoadedProject:
 
     It reads only inside its folder and the `roots` named besides (and $FUPIN_ROOTS).
     """
+    loaded = read_project(path, roots)
+    if loaded.errors:
+        raise DataError(sort_problems(loaded.errors + loaded.warnings))
+    return loaded
+
+
+def read_project(path: Path, roots: Iterable[Path] = ()) -> LoadedProject:
+    """Return what can be read of the project at `path`, with every problem found in one pass.
+
+    Syntax, values, rosters and references are all checked in one run: a file that cannot be
+    read is left out (and says so) while the others are read; each record is validated on its
+    own and the valid ones kept; references are checked against every id that could be read.
+    `errors` lists what is wrong and `incomplete` the sections the later checks cannot trust.
+    """
     path = Path(path)
     root = path if path.is_dir() else path.parent
     allowed = Roots.of_project(root, roots)
@@ -96,19 +101,23 @@ def load_project(path: Path, roots: Iterable[Path] = ()) -> LoadedProject:
     positions = Positions()
     problems: list[Problem] = []
     inherited: list[Path] = []
+    unread = False  # a file could not be read: what it holds is unknown
     for file in files:
         if not allowed.allows(file):
             message, hint = outside_message("资料文件", file.name, allowed)
             problems.append(Problem(message, Location(file.name), hint))
+            unread = True
             continue
         loaded = load_with_inherit(file, file.name, inherited, allowed)
         problems += loaded.problems
+        unread = unread or not loaded.complete
         if loaded.data is None:
             continue
         if not isinstance(loaded.data, dict):
             problems.append(Problem(tr("文件顶层应是“字段: 值”的形式，如 school: …",
                                        "the top level should be 'key: value' pairs"),
                                     loaded.positions.of_value(())))
+            unread = True
             continue
         for key, value in loaded.data.items():
             if key in data:
@@ -120,24 +129,73 @@ def load_project(path: Path, roots: Iterable[Path] = ()) -> LoadedProject:
             data[key] = value
         positions.update(loaded.positions)
     inputs = list(files) + inherited
-    if not problems:
-        problems += merge_sources(data, positions, path, inputs, allowed, alone=not files)
-        problems += _merge_rosters(data, positions, root, inputs, allowed)
-    errors = [p for p in problems if p.severity == "error"]
-    if errors:
-        raise DataError(problems)
-    project, model_problems = _validate(data, positions)
-    if project is None:
-        raise DataError(problems + model_problems)
+    merged = merge_sources(data, positions, path, inputs, allowed, alone=not files)
+    merged += _merge_rosters(data, positions, root, inputs, allowed)
+    problems += merged
+    # a section under a misspelt key (techers:) is not missing: do not report it as if it were
+    unread = unread or any(key not in _SECTIONS for key in data)
+    known = _known_ids(data, unread, merged)
+    read = validate_project(data, positions, unread=unread)
+    problems += read.problems
+    incomplete = read.incomplete | {key for key, ids in known.items() if ids is None}
+    if has_errors(merged):
+        incomplete.add("households")
+    if unread:
+        incomplete |= {key for key in ("school", *RECORDS) if key not in data}
+    project = read.project
     # an invisible character in an id is often why a reference is "missing": say both
     hidden = list(invisible_characters(project, positions)) + list(look_alike_ids(project,
                                                                                  positions))
-    ref_problems = list(check_references(project, positions))
-    ref_problems += check_photos(project, positions, root, allowed, inputs)
+    ref_problems = list(check_references(project, positions, known))
     if ref_problems:
-        raise DataError(problems + hidden + ref_problems)
+        incomplete.add("references")
+    problems += ref_problems
+    problems += check_photos(project, positions, root, allowed, inputs)
     return LoadedProject(project, root, positions, inputs,
-                         [p for p in problems if p.severity != "error"] + hidden, allowed)
+                         [p for p in problems if not p.is_error] + hidden, allowed,
+                         errors=[p for p in problems if p.is_error],
+                         incomplete=frozenset(incomplete))
+
+
+#: the top-level keys of a project
+_SECTIONS = {key for name, info in Project.model_fields.items() for key in (name, info.alias)
+             if key}
+
+
+def _known_ids(data: dict[str, Any], unread: bool, merged: list[Problem]
+               ) -> dict[str, set[str] | None]:
+    """Return every id written in the raw data, valid record or not, per kind: references
+    are checked against these. None where some may be missing: in a file that could not be
+    read, or in a roster or export whose table could not be read (its cells are all read
+    when an error names a cell)."""
+    known: dict[str, set[str] | None] = {}
+    for section in ("teachers", "units", "households"):
+        items = data.get(section)
+        if unread and section not in data:
+            known[section] = None
+        else:
+            known[section] = {str(item["id"]) for item in items or ()
+                              if isinstance(item, dict) and _is_id(item.get("id"))} \
+                if isinstance(items, list) else set()
+    students: set[str] = set()
+    for home in data.get("households") or ():
+        if not isinstance(home, dict) or not isinstance(home.get("children"), list):
+            continue
+        for j, child in enumerate(home["children"]):
+            if isinstance(child, dict) and _is_id(child.get("id")):
+                students.add(str(child["id"]))
+            elif _is_id(home.get("id")):
+                students.add(f"{home['id']}-{j + 1}")
+    known["students"] = None if known["households"] is None else students
+    if any(p.is_error and (p.where is None or not isinstance(p.where.column, str))
+           for p in merged):
+        known["households"] = known["students"] = None
+    return known
+
+
+def _is_id(value: Any) -> bool:
+    """Return True for what the model reads as an id: text, or a number."""
+    return isinstance(value, (str, int)) and not isinstance(value, bool)
 
 
 def _merge_rosters(data: dict[str, Any], positions: Positions, root: Path,
@@ -187,13 +245,26 @@ def _unit_names_to_ids(rows: list[dict], units: Any) -> None:
             row["unit"] = by_name[row["unit"]]
 
 
-def check_references(project: Project, positions: Positions) -> Iterable[Problem]:
-    """Yield a problem for each duplicate id and each reference to something that does not exist."""
+def check_references(project: Project, positions: Positions,
+                     known: dict[str, set[str] | None] | None = None) -> Iterable[Problem]:
+    """Yield a problem for each duplicate id and each reference to something that does not exist.
+
+    `known` adds the ids of records that are not in `project` (they had errors of their own);
+    None for a kind means some of its ids could not be read: references to it are not judged.
+    """
     teachers = yield from _unique_ids("teachers", [t.id for t in project.teachers], positions)
     units = yield from _unique_ids("units", [u.id for u in project.units], positions)
     households = yield from _unique_ids("households", [h.id for h in project.households], positions)
     yield from _file_names(project, positions)
     students = yield from _unique_children(project.households, positions)
+    found: dict[str, set[str] | None] = {"teachers": teachers, "units": units,
+                                         "households": households, "students": students}
+    if known is not None:
+        for kind, ids in known.items():
+            found[kind] = None if ids is None else (found.get(kind) or set()) | ids
+
+    def missing(ref: str, kind: str, path: KeyPath) -> Iterator[Problem]:
+        return _missing(ref, found[kind], path, positions, lambda at: dig(project, at))
 
     lead = project.leadership
     if lead is not None:
@@ -203,22 +274,17 @@ def check_references(project: Project, positions: Positions) -> Iterable[Problem
         if lead.office_director:
             refs.append((("leadership", "office_director"), lead.office_director))
         for path, ref in refs:
-            yield from _missing(ref, teachers, path, positions, tr("教师编号", "teacher id"))
+            yield from missing(ref, "teachers", path)
     for i, h in enumerate(project.households):
-        yield from _missing(h.unit, units, ("households", i, "unit"), positions,
-                            tr("自然村/连队编号", "unit id"))
+        yield from missing(h.unit, "units", ("households", i, "unit"))
     for i, p in enumerate(project.pairings):
-        yield from _missing(p.teacher, teachers, ("pairings", i, "teacher"), positions,
-                            tr("教师编号", "teacher id"))
+        yield from missing(p.teacher, "teachers", ("pairings", i, "teacher"))
         if p.unit:
-            yield from _missing(p.unit, units, ("pairings", i, "unit"), positions,
-                                tr("自然村/连队编号", "unit id"))
+            yield from missing(p.unit, "units", ("pairings", i, "unit"))
         for j, ref in enumerate(p.households):
-            yield from _missing(ref, households, ("pairings", i, "households", j), positions,
-                                tr("户编号", "household id"))
+            yield from missing(ref, "households", ("pairings", i, "households", j))
         for j, ref in enumerate(p.students):
-            yield from _missing(ref, students, ("pairings", i, "students", j), positions,
-                                tr("学生编号", "student id"))
+            yield from missing(ref, "students", ("pairings", i, "students", j))
 
 
 def _names_and_ids(project: Project) -> Iterator[tuple[KeyPath, str, str]]:
@@ -290,7 +356,8 @@ def _unique_ids(section: str, ids: list[str], positions: Positions
     seen: dict[str, int] = {}
     for i, ident in enumerate(ids):
         if ident in seen:
-            yield Problem(tr(f"编号 “{ident}” 重复", f"duplicate id '{ident}'"),
+            yield Problem(tr(f"{label((section, i, 'id'), Project)}“{ident}”重复",
+                             f"duplicate id '{ident}'"),
                           positions.of_value((section, i, "id")),
                           tr("每个编号只能用一次", "each id must be unique"),
                           also=positions.of_value((section, seen[ident], "id")))
@@ -380,7 +447,8 @@ def _unique_children(households: list[Household], positions: Positions
         for j in range(len(h.children)):
             ident, path = h.child_id(j), ("households", i, "children", j)
             if ident in seen:
-                yield Problem(tr(f"学生编号 “{ident}” 重复", f"duplicate student id '{ident}'"),
+                yield Problem(tr(f"{label(path, Project, lambda at: dig(households, at[1:]))}"
+                                 f"的学生编号“{ident}”重复", f"duplicate student id '{ident}'"),
                               positions.of_value(path + ("id",)),
                               tr("每个编号只能用一次", "each id must be unique"),
                               also=positions.of_value(seen[ident]))
@@ -389,14 +457,16 @@ def _unique_children(households: list[Household], positions: Positions
     return set(seen)
 
 
-def _missing(ref: str, known: set[str], path: KeyPath, positions: Positions, what: str
-             ) -> Iterator[Problem]:
-    """Yield a problem if `ref` is not among `known`, suggesting the closest id."""
-    if ref in known:
+def _missing(ref: str, known: set[str] | None, path: KeyPath, positions: Positions,
+             value_at: Callable[[KeyPath], Any]) -> Iterator[Problem]:
+    """Yield a problem if `ref` is not among `known`, suggesting the closest id; nothing when
+    the ids it may name are not all known."""
+    if known is None or ref in known:
         return
     close = difflib.get_close_matches(ref, sorted(known), n=1, cutoff=0.5)
     hint = (tr(f"是不是 “{close[0]}”？", f"did you mean '{close[0]}'?") if close else
             tr("已有的：" + "、".join(sorted(known)[:20]),
                "known: " + ", ".join(sorted(known)[:20])))
-    yield Problem(tr(f"{what} “{ref}” 不存在", f"{what} '{ref}' does not exist"),
+    what = label(path, Project, value_at)
+    yield Problem(tr(f"{what}“{ref}”不存在", f"{what} '{ref}' does not exist"),
                   positions.of_value(path), hint)

@@ -197,8 +197,9 @@ def _excel_serial(number: float) -> dt.date:
     return (_EXCEL_EPOCH + dt.timedelta(days=number)).date()
 
 
-def _date(value: Any) -> dt.date:
-    """Return a date from an Excel date, an Excel serial number or the ways people write one."""
+def _date(value: Any) -> Any:
+    """Return a date from an Excel date, an Excel serial number or the ways people write one;
+    other text as it is: the model says what is wrong with it, as it does for YAML."""
     if isinstance(value, dt.datetime):
         return value.date()
     if isinstance(value, dt.date):
@@ -212,24 +213,18 @@ def _date(value: Any) -> dt.date:
         except (ValueError, OverflowError):
             pass
     try:
-        return values.parse_date(digits)
-    except values.BadDate as bad:
-        if bad.impossible:
-            raise BadCell(tr(f"日期不存在：“{raw}”", f"no such date: '{raw}'"),
-                          tr("请核对年、月、日（如 2月没有30日）", "check the year, month and day")
-                          ) from None
-        raise BadCell(tr(f"“{raw}”不是日期", f"'{raw}' is not a date"),
-                      tr(f"请写成 {values.DATE_FORMS}", "write e.g. 2010-03-05")) from None
+        date = values.parse_date(digits)
+    except values.BadDate:
+        return raw
+    return date if getattr(date, "has_day", True) else raw  # a month: the model explains
 
 
-def _grade(value: Any) -> int:
-    """Return a grade from 3, "3", "3年级", "三年级", "初一" or "高二"."""
-    grade = values.grade_number(value)
-    if isinstance(grade, int) and not isinstance(grade, bool):
-        return grade
-    raw = text(value)
-    raise BadCell(tr(f"年级“{raw}”不是数字", f"grade '{raw}' is not a number"),
-                  tr("请写数字，如 3、“3年级”“三年级”或“初一”；班级写在“班级”列", "write e.g. 3"))
+def _grade(value: Any) -> Any:
+    """Return a grade from 3, "3", "3年级" or "三年级"; a grade written with its stage (初一,
+    高二) or no grade at all as it is: the model maps it and names the stage, or says what is
+    wrong, as it does for YAML."""
+    found = values.grade_spelling(value)
+    return found[1] if found is not None and found[0] is None else text(value)
 
 
 def _members(value: Any) -> Any:

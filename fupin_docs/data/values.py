@@ -52,6 +52,18 @@ def half_width(text: str) -> str:
     return unicodedata.normalize("NFKC", text)
 
 
+class BadValue(ValueError):
+    """A value that cannot be read as what its field holds.
+
+    A message shows it as <what>“<value>”<verdict>, e.g. 出生日期“2010-02-30”不存在, whether it
+    came from YAML or from a roster cell; `hint` says how to write it.
+    """
+
+    def __init__(self, verdict: str, hint: str | None = None) -> None:
+        super().__init__(verdict)
+        self.verdict, self.hint = verdict, hint
+
+
 # ---------------------------------------------------------------- yes / no
 
 #: every way a yes/no cell or value is written; case does not matter
@@ -76,6 +88,20 @@ def yes_no(value: Any) -> Any:
     return value
 
 
+#: the yes/no words a message suggests
+YES_NO_FORMS = "是/否、√/×、1/0、Y/N、有/无"
+
+
+def read_yes_no(value: Any) -> bool:
+    """Return True or False for a yes/no word; raise BadValue for anything else."""
+    found = yes_no(value)
+    if isinstance(found, bool):
+        return found
+    raise BadValue(tr("应填 是 或 否", "should be yes or no"),
+                   tr(f"写 是 或 否（也可写 {YES_NO_FORMS}）",
+                      "write 是 or 否 (or √/×, 1/0, Y/N, 有/无)"))
+
+
 # ---------------------------------------------------------------- stages and grades
 
 #: school stages as written in the data, in school order; 未入学 is enrolled nowhere
@@ -95,28 +121,87 @@ def stage_name(value: Any) -> Any:
 
 
 _CN_NUMBERS = {n: i for i, n in enumerate("一 二 三 四 五 六 七 八 九 十 十一 十二".split(), 1)}
-#: grades written by stage: 初一 is grade 7, 高一 grade 10 (grades run 1–12)
-_STAGE_GRADES = {"初": 6, "高": 9}
+#: grades written with their stage: 初一 is grade 7, 高一 grade 10 (grades run 1–12)
+_STAGE_GRADES = {"初": ("初中", 6), "高": ("高中", 9)}
+#: a stage written before a grade: 小学三年级, 初中一年级 (its grades count from its first)
+_STAGE_PREFIXES = {"小学": ("小学", 0), "初中": ("初中", 6), "普通高中": ("高中", 9),
+                   "高中": ("高中", 9)}
+#: stages whose grades may be written 高一 …: 中职 counts its years as 高中 does
+_SAME_GRADES = {"高中": ("高中", "中职")}
+#: how a grade may be written, for messages
+GRADE_FORMS = "3、三年级、初一、高二"
+
+
+def grade_spelling(value: Any) -> tuple[str | None, int] | None:
+    """Return (the stage the spelling names, grade 1–12 as the data counts them) for 3, "3",
+    "3年级", "三年级", "七年级", "初一", "高二", "小学三年级" or "初中一年级"; the stage is None
+    when only a number is written; None when `value` is no grade at all."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, int):
+        return None, value
+    if not isinstance(value, str):
+        return None
+    key = re.sub(r"\s+", "", half_width(value))
+    stage, offset = next((named for prefix, named in _STAGE_PREFIXES.items()
+                          if key.startswith(prefix) and key != prefix), (None, 0))
+    if stage is not None:
+        key = key[len(next(p for p in _STAGE_PREFIXES if key.startswith(p))):]
+    key = key.removesuffix("年级")
+    if re.fullmatch(r"\d{1,2}", key):
+        number = int(key)
+    elif key in _CN_NUMBERS:
+        number = _CN_NUMBERS[key]
+    elif stage is None and len(key) == 2 and key[0] in _STAGE_GRADES and key[1] in "一二三":
+        stage, offset = _STAGE_GRADES[key[0]]
+        number = _CN_NUMBERS[key[1]]
+    else:
+        return None
+    if stage is not None and stage != "小学" and number > 3:
+        return None  # 初中五年级 is no grade
+    return stage, number + offset
 
 
 def grade_number(value: Any) -> Any:
     """Return a grade 1–12 from 3, "3", "3年级", "三年级", "初一" or "高二"; else unchanged."""
-    if isinstance(value, bool):
-        return value
-    if isinstance(value, int):
-        return value
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
-    if not isinstance(value, str):
-        return value
-    key = half_width(value).strip().removesuffix("年级")
-    if re.fullmatch(r"\d{1,2}", key):
-        return int(key)
-    if key in _CN_NUMBERS:
-        return _CN_NUMBERS[key]
-    if len(key) == 2 and key[0] in _STAGE_GRADES and key[1] in "一二三":
-        return _STAGE_GRADES[key[0]] + _CN_NUMBERS[key[1]]
-    return value
+    found = grade_spelling(value)
+    return value if found is None else found[1]
+
+
+def read_grade(value: Any, stage: Any = None) -> int:
+    """Return the grade 1–12 written in any of GRADE_FORMS; raise BadValue for anything else,
+    and for a grade whose spelling names a stage other than `stage` (初一 with 小学)."""
+    found = grade_spelling(value)
+    if found is None:
+        raise BadValue(tr("不是年级", "is not a grade"),
+                       tr(f"写成 {GRADE_FORMS}（年级按 1–12 计：初一为 7，高一为 10）；"
+                          "班级另写在班级（class）里",
+                          "write 3, 三年级, 初一 or 高二 (grades count 1–12); the class goes "
+                          "under class"))
+    named, grade = found
+    given = getattr(stage, "value", stage)
+    if named is not None and isinstance(given, str) and given \
+            and stage_name(given) not in _SAME_GRADES.get(named, (named,)):
+        raise BadValue(tr(f"是{named}的年级，与学段“{given}”不一致",
+                          f"is a grade of {named}, but the stage is {given}"),
+                       tr(f"把学段改为{named}，或把年级改为{given}的年级",
+                          f"make the stage {named}, or give a grade of {given}"))
+    return grade
+
+
+def infer_stage(child: Any) -> Any:
+    """Return a child's mapping with its stage taken from a grade written with one (初一 →
+    初中) when no stage is written; anything else unchanged."""
+    if not isinstance(child, dict):
+        return child
+    stage = child.get("stage")
+    if stage is None or (isinstance(stage, str) and not stage.strip()):
+        found = grade_spelling(child.get("grade"))
+        if found is not None and found[0] is not None:
+            return {**child, "stage": found[0]}
+    return child
 
 
 # ---------------------------------------------------------------- dates
@@ -165,6 +250,26 @@ def parse_date(value: Any) -> dt.date:
     return date
 
 
+def read_date(value: Any, *, day: bool = False) -> dt.date:
+    """Return a date written in any of DATE_FORMS, or (unless `day`: a birth date) a month;
+    raise BadValue saying what is wrong."""
+    try:
+        date = parse_date(value)
+    except BadDate as bad:
+        if bad.impossible:
+            raise BadValue(tr("不存在", "does not exist"),
+                           tr("请核对年、月、日（如 2月没有30日）",
+                              "check the year, month and day")) from None
+        raise BadValue(tr("不是日期", "is not a date"),
+                       tr(f"请写成 {DATE_FORMS}" + ("" if day else "；只写年月也可以，如 2018-07"),
+                          "write e.g. 2010-03-05" + ("" if day else " or 2018-07"))) from None
+    if day and not getattr(date, "has_day", True):
+        raise BadValue(tr("只写到月，出生日期要写到日", "has no day; a birth date needs one"),
+                       tr(f"写成 年-月-日，如 {date.year}-{date.month:02d}-05",
+                          f"write the day too, e.g. {date.year}-{date.month:02d}-05"))
+    return date
+
+
 # ---------------------------------------------------------------- money
 
 MONEY_LIMIT = Decimal(10) ** 12  # beyond any school figure; also what 大写 can spell out
@@ -173,10 +278,12 @@ MONEY_LIMIT = Decimal(10) ** 12  # beyond any school figure; also what 大写 ca
 def parse_money(value: Any) -> Decimal:
     """Return `value` as yuan: accepts 1750, "1750元", "1,750.00", "150万元", "150万".
 
-    Amounts are kept to the 分: a third decimal is a typing error, not a price.
+    Amounts are kept to the 分: a third decimal is a typing error, not a price. Anything else
+    raises BadValue.
     """
+    how = tr("写数字，如 1750 或 “150万元”", "write a number, e.g. 1750 or 150万元")
     if isinstance(value, bool):
-        raise ValueError("金额不能是是/否")
+        raise BadValue(tr("不是金额", "is not an amount"), how)
     if isinstance(value, float):
         value = repr(value)  # YAML gave a float; its repr is the digits the user typed
     if isinstance(value, (int, Decimal)):
@@ -191,17 +298,21 @@ def parse_money(value: Any) -> Decimal:
         try:
             amount = Decimal(text) * factor
         except InvalidOperation:
-            raise ValueError(f"“{value}”不是金额，请写数字，如 1750 或 “150万元”") from None
+            raise BadValue(tr("不是金额", "is not an amount"), how) from None
     else:
-        raise ValueError("金额应是数字，如 1750 或 “150万元”")
+        raise BadValue(tr("应是数字", "should be a number"), how)
     if not amount.is_finite():
-        raise ValueError(f"“{value}”不是金额")
+        raise BadValue(tr("不是金额", "is not an amount"), how)
     if amount < 0:
-        raise ValueError(f"金额不能是负数：{value}")
+        raise BadValue(tr("不能是负数", "cannot be negative"),
+                       tr("写不带负号的金额", "write the amount without a minus sign"))
     if amount >= MONEY_LIMIT:
-        raise ValueError(f"金额过大：{value}（应小于一万亿元），请检查是否多写了零")
+        raise BadValue(tr("过大（应小于一万亿元）", "is too large"),
+                       tr("请检查是否多写了零", "check for extra zeros"))
     if amount != amount.quantize(Decimal("0.01")):
-        raise ValueError(f"金额“{value}”有三位以上小数，金额只到分（两位小数）")
+        raise BadValue(tr("有三位以上小数，金额只到分（两位小数）",
+                          "has more than two decimals; amounts go to the fen"),
+                       tr("最多写两位小数，如 1750.50", "at most two decimals, e.g. 1750.50"))
     return amount
 
 
@@ -241,9 +352,10 @@ def looks_like_path(ref: str) -> bool:
         len(ref) > 1 and ref[1] == ":")  # C:…
 
 
-__all__ = ["CONTROL", "DATE_FORMS", "BadDate", "DocDate", "FILE_FORBIDDEN", "FILE_RESERVED",
-           "MONEY_LIMIT", "NAME_PART", "NO_WORDS", "STAGES", "STAGE_ALIASES", "YES_WORDS",
-           "INVISIBLE", "control_character", "control_message", "file_name_key",
-           "file_name_part",
-           "invisible_character", "grade_number", "half_width", "looks_like_path", "parse_date",
-           "parse_money", "stage_name", "yes_no"]
+__all__ = ["CONTROL", "DATE_FORMS", "GRADE_FORMS", "BadDate", "BadValue", "DocDate",
+           "FILE_FORBIDDEN", "FILE_RESERVED", "MONEY_LIMIT", "NAME_PART", "NO_WORDS", "STAGES",
+           "STAGE_ALIASES", "YES_NO_FORMS", "YES_WORDS", "INVISIBLE", "control_character",
+           "control_message", "file_name_key", "file_name_part", "invisible_character",
+           "grade_number", "grade_spelling", "half_width", "infer_stage", "looks_like_path",
+           "parse_date", "parse_money", "read_date", "read_grade", "read_yes_no", "stage_name",
+           "yes_no"]

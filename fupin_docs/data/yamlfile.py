@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import codecs
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +12,8 @@ from yaml.constructor import SafeConstructor
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from yaml.resolver import Resolver
 
+from fupin_docs.data.labels import dig, label
+from fupin_docs.data.model import Project
 from fupin_docs.data.positions import Entry, KeyPath, Positions, location_at, path_text
 from fupin_docs.data.values import CONTROL, control_message
 from fupin_docs.errors import Location, Problem
@@ -27,6 +29,19 @@ class Loaded:
     data: Any
     positions: Positions
     problems: list[Problem]
+    #: False when the file could not be read (its syntax, its encoding): what it holds is
+    #: unknown, so a section missing elsewhere may well be in it
+    complete: bool = True
+
+
+def _unread(problem: Problem, syntax: bool = True) -> Loaded:
+    """Return a file that could not be read at all; its problem says the rest waits for it."""
+    note = (tr("（此文件有语法错误，其余检查在改正后进行）",
+               " (this file is checked further once this is fixed)") if syntax else
+            tr("（此文件无法读取，其余检查在改正后进行）",
+               " (this file is checked once this is fixed)"))
+    return Loaded(None, Positions(), [replace(problem, message=problem.message + note)],
+                  complete=False)
 
 
 # PyYAML's messages, in the words a secretary can act on
@@ -106,17 +121,16 @@ def load_file(path: Path, display: str | None = None) -> Loaded:
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        return Loaded(None, positions, [Problem(tr(f"无法读取文件：{exc.strerror}",
-                                                   f"cannot read file: {exc.strerror}"),
-                                                Location(display))])
+        return _unread(Problem(tr(f"无法读取文件：{exc.strerror}",
+                                  f"cannot read file: {exc.strerror}"), Location(display)), False)
     if len(raw) > MAX_BYTES:
-        return Loaded(None, positions, [Problem(
+        return _unread(Problem(
             tr(f"文件太大（{len(raw) // 1024 // 1024} MB），不像是学校资料",
                f"file too large ({len(raw) // 1024 // 1024} MB)"), Location(display),
-            tr("检查是否选错了文件；名单请用花名册（roster）", "check the file name"))])
+            tr("检查是否选错了文件；名单请用花名册（roster）", "check the file name")), False)
     text, problem = _decode(raw, display)
     if problem:
-        return Loaded(None, positions, [problem])
+        return _unread(problem, False)
     assert text is not None
     if not text.strip():
         return Loaded(None, positions, [Problem(tr("文件是空的", "the file is empty"),
@@ -136,30 +150,28 @@ def load_file(path: Path, display: str | None = None) -> Loaded:
         tangle = _tangle(node) if "*" in text else None  # only aliases (*name) can tangle
         if tangle:
             why, mark = tangle
-            return Loaded(None, positions, [Problem(
-                why, location_at(display, lines, mark.line, mark.column),
-                tr("检查 & 与 * 的用法", "check the & and * marks"))])
+            return _unread(Problem(why, location_at(display, lines, mark.line, mark.column),
+                                   tr("检查 & 与 * 的用法", "check the & and * marks")))
         walker = _Walker(display, lines, positions)
         walker.aliased = "*" in text or "<<" in text
         data = walker.walk(node, ())
     except yaml.MarkedYAMLError as exc:
-        return Loaded(None, positions, [_syntax_problem(exc, display, lines)])
+        return _unread(_syntax_problem(exc, display, lines))
     except yaml.reader.ReaderError as exc:  # a control character written into the file
         line = text.count("\n", 0, exc.position)
         column = exc.position - (text.rfind("\n", 0, exc.position) + 1)
-        return Loaded(None, positions, [Problem(
+        return _unread(Problem(
             tr(f"YAML 格式错误：文件中有不可见的控制字符（U+{exc.character:04X}）",
                f"YAML syntax error: control character U+{exc.character:04X}"),
             location_at(display, lines, line, column),
-            tr("删除该处的特殊字符后保存", "delete it"))])
+            tr("删除该处的特殊字符后保存", "delete it")))
     except yaml.YAMLError as exc:
-        return Loaded(None, positions, [Problem(tr(f"YAML 格式错误：{exc}", f"YAML error: {exc}"),
-                                                Location(display))])
+        return _unread(Problem(tr(f"YAML 格式错误：{exc}", f"YAML error: {exc}"),
+                               Location(display)))
     except RecursionError:
-        return Loaded(None, positions, [Problem(tr("YAML 嵌套层次太深", "YAML nested too deeply"),
-                                                Location(display),
-                                                tr("检查是否选错了文件", "check the file"))])
-    return Loaded(data, positions, walker.problems)
+        return _unread(Problem(tr("YAML 嵌套层次太深", "YAML nested too deeply"),
+                               Location(display), tr("检查是否选错了文件", "check the file")))
+    return Loaded(data, positions, walker.finish(data))
 
 
 def _stream(text: str, display: str, lines: list[str]) -> Loaded | None:
@@ -183,7 +195,7 @@ def _stream(text: str, display: str, lines: list[str]) -> Loaded | None:
                     return None  # a second document: let the node road say so
                 if not isinstance(next(events), yaml.StreamEndEvent):
                     return None
-                return Loaded(data, positions, walker.problems)
+                return Loaded(data, positions, walker.finish(data))
     except (yaml.YAMLError, RecursionError, StopIteration):
         return None
     return None  # only comments: the node road explains
@@ -267,6 +279,9 @@ class _Walker:
         self.display, self.lines, self.positions = display, lines, positions
         self.source = (display, lines)  # shared by every mark of the file
         self.problems: list[Problem] = []
+        #: (path, character) of each value holding a control character: the message names
+        #: the place (第2户（H02 王二）的户主姓名), which needs the whole file read
+        self.controls: list[tuple[KeyPath, str]] = []
         self.constructor = SafeConstructor()
         self.resolver = Resolver()
         #: with aliases one node can sit in several places: then nothing may be let go early
@@ -285,17 +300,16 @@ class _Walker:
                     value = self.constructor.construct_object(node, deep=True)
                 bad = CONTROL.search(value) if isinstance(value, str) else None
                 if bad:
-                    self.problems.append(Problem(
-                        control_message(bad.group(), tr("文字中", "")),
-                        self.positions.of_value(path),
-                        tr("删除该字符；双引号中的 \\a、\\b 等也会写出控制字符", "delete it")))
+                    self.controls.append((path, bad.group()))
                 return value
             except (yaml.YAMLError, ValueError) as exc:  # e.g. an impossible date 2018-02-30
                 reason = getattr(exc, "problem", None) or exc
-                message = (tr(f"日期不存在：“{node.value}”", f"no such date: {node.value}")
-                           if "out of range" in str(reason) else
-                           tr(f"无法识别的值：{reason}", f"unreadable value: {reason}"))
-                self.problems.append(Problem(message, self.positions.of_value(path)))
+                if "out of range" not in str(reason):
+                    self.problems.append(Problem(tr(f"无法识别的值：{reason}",
+                                                    f"unreadable value: {reason}"),
+                                                 self.positions.of_value(path)))
+                # 2018-02-30 stays text: where a date belongs, the model says what is wrong
+                # with it in the words it uses for every date, from YAML or a roster
                 return node.value
         if isinstance(node, SequenceNode):
             items = node.value
@@ -309,6 +323,16 @@ class _Walker:
         if isinstance(node, MappingNode):
             return self._mapping(node, path, entry)
         return None
+
+    def finish(self, data: Any) -> list[Problem]:
+        """Return every problem of the file, now that the places can be named."""
+        for path, char in self.controls:
+            what = label(path, Project, lambda at: dig(data, at))
+            self.problems.append(Problem(
+                control_message(char, what + tr("中", "") if path else tr("文字中", "")),
+                self.positions.of_value(path),
+                tr("删除该字符；双引号中的 \\a、\\b 等也会写出控制字符", "delete it")))
+        return self.problems
 
     def _mapping(self, node: MappingNode, path: KeyPath, entry: Entry) -> dict[Any, Any]:
         result: dict[Any, Any] = {}

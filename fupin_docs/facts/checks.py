@@ -23,11 +23,25 @@ def warn(message: str, loaded: LoadedProject, path: tuple, also: tuple | None = 
 
 
 def check_project(facts: Facts) -> list[Problem]:
-    """Return every mismatch and risk found in a school's data, as warnings."""
+    """Return every mismatch and risk found in a school's data, as warnings.
+
+    When the data has errors, a check runs only if the sections it reads were read whole
+    (LoadedProject.incomplete): a figure compared with a list that lost a household would be a
+    false alarm, and is left until the errors are fixed.
+    """
     loaded, stats, table = facts.loaded, facts.stats, facts.policy
-    return [*_figures(loaded, stats), *_units(loaded, stats), *_pairings(loaded, stats),
-            *_people(loaded, stats), *school_age_problems(loaded, facts.school_age),
+    ready = loaded.complete
+    return [*(_figures(loaded, stats) if ready("figures") else ()),
+            *(_units(loaded, stats) if ready("school", "figures", "units") else ()),
+            *(_pairings(loaded, stats) if ready(*_PAIRED) else ()),
+            *_people(loaded, stats),
+            *(school_age_problems(loaded, facts.school_age) if ready(*_PAIRED, "school")
+              else ()),
             *_policies(loaded, table)]
+
+
+#: what resolving the pairings reads: with an error in any, a pairing may point nowhere
+_PAIRED = ("households", "pairings", "teachers", "units", "references")
 
 
 def _policies(loaded: LoadedProject, table: PolicyTable) -> Iterator[Problem]:
@@ -56,7 +70,8 @@ def _figures(loaded: LoadedProject, stats: Stats) -> Iterator[Problem]:
                        loaded, ("figures", "registered_by_grade"),
                        ("figures", "registered_students"),
                        tr("核对各年级人数或总人数", "check the per-grade counts or the total"))
-    for grade, stated in sorted(f.registered_by_grade.items()):
+    listed = loaded.complete("households")  # the counts are of a whole list
+    for grade, stated in sorted(f.registered_by_grade.items() if listed else ()):
         counted = stats.by_grade.get(grade, 0)
         if stated != counted:
             yield warn(tr(f"{grade}年级写明建档立卡学生 {stated} 人，名单中有 {counted} 人",
@@ -68,7 +83,8 @@ def _figures(loaded: LoadedProject, stats: Stats) -> Iterator[Problem]:
              ("teachers", len(loaded.project.teachers), "教师", "人")]
     for key, counted, label, measure in pairs:
         stated = getattr(f, key)
-        if stated is not None and stated != counted:
+        whole = loaded.complete("teachers" if key == "teachers" else "households")
+        if stated is not None and stated != counted and whole:
             yield warn(tr(f"写明{label} {stated} {measure}，名单中有 {counted} {measure}",
                           f"{key}: stated {stated}, the data has {counted}"),
                        loaded, ("figures", key))
@@ -78,19 +94,19 @@ def _figures(loaded: LoadedProject, stats: Stats) -> Iterator[Problem]:
                           f"boarders {f.boarders} exceed enrolment {f.enrolment}"),
                        loaded, ("figures", "boarders"), ("figures", "enrolment"))
         boarding = stats.boarders
-        if f.boarders is not None and boarding > f.boarders:
+        if f.boarders is not None and boarding > f.boarders and listed:
             yield warn(tr(f"名单中寄宿的建档立卡学生有 {boarding} 人，"
                           f"多于写明的寄宿生 {f.boarders} 人",
                           f"{boarding} registered students board, more than the {f.boarders} "
                           f"boarders stated"), loaded, ("figures", "boarders"))
-        if f.boarders == f.enrolment and boarding < len(stats.registered_students):
+        if f.boarders == f.enrolment and boarding < len(stats.registered_students) and listed:
             yield warn(tr(f"写明全部学生寄宿，但名单中有 "
                           f"{len(stats.registered_students) - boarding} 名建档立卡学生未标为寄宿",
                           "all students are stated to board, but some registered students "
                           "are not marked boarding"), loaded, ("figures", "boarders"))
         registered = f.registered_students if f.registered_students is not None else len(
             stats.registered_students)
-        if registered > f.enrolment:
+        if registered > f.enrolment and (listed or f.registered_students is not None):
             yield warn(tr(f"建档立卡学生 {registered} 人多于在校生 {f.enrolment} 人",
                           f"registered students {registered} exceed enrolment {f.enrolment}"),
                        loaded, ("figures", "enrolment"))
@@ -108,7 +124,7 @@ def _units(loaded: LoadedProject, stats: Stats) -> Iterator[Problem]:
                           f"units add up to {counted}, but {key} says {stated}"),
                        loaded, ("figures", key), ("units",))
     registered: dict[str, int] = {}
-    for h in loaded.project.households:
+    for h in loaded.project.households if loaded.complete("households") else ():
         registered[h.unit] = registered.get(h.unit, 0) + 1
     for i, unit in enumerate(loaded.project.units):
         if unit.households is not None and registered.get(unit.id, 0) > unit.households:
@@ -166,7 +182,7 @@ def _people(loaded: LoadedProject, stats: Stats) -> Iterator[Problem]:
             if c.id_number:
                 for message in idcheck.id_problems(c.id_number, c.birth_date):
                     yield warn(message, loaded, path + ("id_number",))
-            age = stats.age(c)
+            age = stats.age(c) if loaded.complete("school") else None
             if age is not None and c.grade and c.stage.value in ("小学", "初中"):
                 expected = c.grade + 5  # 一年级 at 6
                 if abs(age - expected) > 3:

@@ -12,10 +12,10 @@ from pathlib import Path
 from typing import Any
 
 from fupin_docs import __version__
-from fupin_docs.data.project import LoadedProject, load_project
+from fupin_docs.data.project import LoadedProject, read_project
 from fupin_docs.data.resources import Resources, TemplateSet, resources_for
 from fupin_docs.documents.registry import Document, Scope, select
-from fupin_docs.errors import DataError, Problem, ToolMissing
+from fupin_docs.errors import DataError, FupinError, Problem, ToolMissing, sort_problems
 from fupin_docs.facts.checks import check_project
 from fupin_docs.facts.facts import Facts
 from fupin_docs.i18n import tr
@@ -77,9 +77,11 @@ def prepare(project_path: Path, pack: str | None = None, *, full_ids: bool = Fal
     """Return the facts of a project, its resources and every warning `check` reports
     (about the data, and about the paper of `kinds`, all kinds by default)."""
     started = time.perf_counter()
-    loaded = load_project(project_path, roots)
+    loaded = read_project(project_path, roots)
     log.info("读取资料：%s（%d 户），用时 %.2f 秒", ", ".join(p.name for p in loaded.inputs),
              len(loaded.project.households), time.perf_counter() - started)
+    if loaded.errors:
+        raise DataError(_every_problem(loaded, pack))
     res = resources_for(loaded, pack)
     log.info("资助政策表：%s；模板查找顺序：%s", res.policy_origin,
              " → ".join(str(d) for d in res.templates.dirs))
@@ -90,6 +92,22 @@ def prepare(project_path: Path, pack: str | None = None, *, full_ids: bool = Fal
         if kind.checks is not None:
             warnings += list(kind.checks(facts))
     return facts, res, warnings
+
+
+def _every_problem(loaded: LoadedProject, pack: str | None) -> list[Problem]:
+    """Return every problem of a project with errors, by file and line: the errors, the policy
+    table's, and what each check whose data could be read whole still finds."""
+    problems = loaded.errors + loaded.warnings
+    try:
+        res = resources_for(loaded, pack)
+    except DataError as exc:
+        return sort_problems(problems + exc.problems)
+    except FupinError as exc:  # a pack that cannot be found, say
+        return sort_problems(problems + [Problem(exc.format_message())])
+    if loaded.complete("school"):
+        facts = Facts(loaded, res.policy, res.boilerplate, limits=Limits(**res.limits))
+        problems += check_project(facts)
+    return sort_problems(problems)
 
 
 def build(project_path: Path, options: BuildOptions) -> BuildResult:

@@ -59,7 +59,8 @@ def test_all_problems_reported_at_once_across_files(tmp_path):
     problems = problems_of(write_tree(tmp_path, files))
     where = sorted((p.where.file, p.where.line) for p in problems)
     assert where == [("extra.yaml", 2), ("school.yaml", 21)]
-    assert "应是整数" in next(p for p in problems if p.where.file == "school.yaml").message
+    assert "第1户（H01 李大）第1个孩子（李小一）的年级“二年级x”不是年级" \
+        in next(p for p in problems if p.where.file == "school.yaml").message
 
 
 def test_syntax_error_is_located_and_explained(tmp_path):
@@ -118,7 +119,7 @@ def test_impossible_date(tmp_path):
 def test_dangling_teacher_reference_suggests_closest(tmp_path):
     text = MINIMAL["school.yaml"].replace("{teacher: T02,", "{teacher: T2,")
     p = one(write_tree(tmp_path, {"school.yaml": text}))
-    assert "教师编号 “T2” 不存在" in p.message and p.where.line == 14
+    assert p.message == "第2条结对的教师编号“T2”不存在" and p.where.line == 14
     assert "T02" in p.hint
 
 
@@ -128,8 +129,8 @@ def test_dangling_unit_and_household_references(tmp_path):
                      "    unit: 下村\n    children:\n      - {name: 王"))
     problems = problems_of(write_tree(tmp_path, {"school.yaml": text}))
     messages = sorted(p.message for p in problems)
-    assert any("户编号 “H09” 不存在" in m for m in messages)
-    assert any("“下村” 不存在" in m for m in messages)
+    assert "第2条结对的第1个户编号“H09”不存在" in messages
+    assert "第2户（H02 王二）的所在自然村/连队“下村”不存在" in messages
 
 
 def test_duplicate_ids_point_at_both(tmp_path):

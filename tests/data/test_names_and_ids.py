@@ -52,12 +52,12 @@ def test_check_names_each_invisible_character_with_its_line_code_point_and_fix(t
     assert code == 0, out
     blocks = {b.split("：", 2)[1]: b for b in out.split("\n\n") if b.startswith("警告：")}
     expected = {
-        "school.yaml 第8行第21列（teachers[0].name）": ("教师姓名", "U+200B", "不占位置"),
-        "school.yaml 第11行第20列（units[0].name）": ("自然村/连队名称", "U+200D", "不占位置"),
-        "school.yaml 第17行第11列（households[0].head）": ("户主姓名", "U+202E", "显示方向"),
-        "school.yaml 第21行第16列（households[0].children[0].name）": ("子女姓名", "U+2066",
+        "school.yaml 第8行第21列": ("教师姓名", "U+200B", "不占位置"),
+        "school.yaml 第11行第20列": ("自然村/连队名称", "U+200D", "不占位置"),
+        "school.yaml 第17行第11列": ("户主姓名", "U+202E", "显示方向"),
+        "school.yaml 第21行第16列": ("子女姓名", "U+2066",
                                                                      "显示方向"),
-        "school.yaml 第23行第11列（households[1].head）": ("户主姓名", "U+FEFF", "不占位置"),
+        "school.yaml 第23行第11列": ("户主姓名", "U+FEFF", "不占位置"),
     }
     found = {where for where in blocks if "看不见的字符" in blocks[where]}
     assert len(found) == len(expected), out
@@ -78,12 +78,12 @@ def test_invisible_characters_in_ids_are_named_where_a_reference_then_fails(tmp_
     project = write_tree(tmp_path / "p", {"school.yaml": text})
     code, out = check(project)
     assert code == 1, out
-    for phrase in ("school.yaml 第22行第9列（households[1].id）："
+    for phrase in ("school.yaml 第22行第9列："
                    "户编号“H<U+200C>02”中有看不见的字符 U+200C",
-                   "school.yaml 第8行第10列（teachers[0].id）："
+                   "school.yaml 第8行第10列："
                    "教师编号“T<U+200E>01”中有看不见的字符 U+200E"):
         assert phrase in out
-    assert "户编号 “H02” 不存在" in out and "教师编号 “T01” 不存在" in out
+    assert "第2条结对的第1个户编号“H02”不存在" in out and "第1条结对的教师编号“T01”不存在" in out
 
 
 def test_invisible_character_in_a_roster_cell_is_located_by_row_and_column(tmp_path):
@@ -189,7 +189,7 @@ def test_build_refuses_before_writing_and_names_both_places(tmp_path, minimal):
                     ["build", str(minimal), "-o", str(out), "--only", "card"]):
         result = runner.invoke(main, command)
         assert result.exit_code == 1, result.output
-        assert "错误：school.yaml 第22行第9列（households[1].id）：户编号 “h01” 与前面的 “H01” " \
+        assert "错误：school.yaml 第22行第9列：户编号 “h01” 与前面的 “H01” " \
                "只差大小写" in result.output
         assert "另见：school.yaml 第16行" in result.output
         assert "两份文件要写到同一个位置" not in result.output

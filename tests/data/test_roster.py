@@ -16,8 +16,9 @@ from hypothesis import strategies as st
 from openpyxl.utils.datetime import to_excel
 
 from fupin_docs.data.model import Household
+from fupin_docs.data.project import load_project
 from fupin_docs.data.roster import read_roster
-from fupin_docs.errors import Location
+from fupin_docs.errors import DataError, Location
 from fupin_docs.i18n import set_lang
 
 TITLE = "扯乐完小建档立卡户学生花名册"
@@ -218,14 +219,33 @@ def test_same_id_in_two_blocks_with_different_heads(tmp_path):
     assert "张三" in errors[0].message and "李四" in errors[0].message
 
 
+#: a project whose households all come from 花名册.csv, in 上扯
+ROSTER_PROJECT = ("school: {name: 测试小学, county: 测试县, report_date: 2018-07}\n"
+                  "units: [{id: 上扯, name: 上扯}]\nroster: 花名册.csv\n")
+
+
+def load_errors(tmp_path, rows):
+    """Return the errors of a project whose roster is `rows`: cells the roster reads as it
+    finds them (a date, a grade) are judged by the model, in the words it uses for YAML."""
+    (tmp_path / "school.yaml").write_text(ROSTER_PROJECT, "utf-8")
+    write_csv(tmp_path / "花名册.csv", rows)
+    with pytest.raises(DataError) as info:
+        load_project(tmp_path)
+    return [p for p in info.value.problems if p.is_error]
+
+
 def test_bad_date_and_grade_reported_together(tmp_path):
-    _, errors = problems_of(tmp_path, [
+    errors = load_errors(tmp_path, [
         SHORT, ["H01", "张三", "上扯", "张小明", "男", "2010-02-30", "小学", "三年级二班"],
         ["H02", "王五", "上扯", "王小二", "男", "明年", "小学", "高年级"]])
-    assert [(e.where.line, e.where.column, e.where.header) for e in errors] == [
-        (2, "F", "出生日期"), (2, "H", "年级"), (3, "F", "出生日期"), (3, "H", "年级")]
-    assert "日期不存在" in errors[0].message and "2010-02-30" in errors[0].message
-    assert "不是数字" in errors[1].message
+    assert [(e.where.file, e.where.line, e.where.column, e.where.header) for e in errors] == [
+        ("花名册.csv", 2, "F", "出生日期"), ("花名册.csv", 2, "H", "年级"),
+        ("花名册.csv", 3, "F", "出生日期"), ("花名册.csv", 3, "H", "年级")]
+    assert errors[0].message == "第1户（H01 张三）第1个孩子（张小明）的出生日期“2010-02-30”不存在"
+    assert errors[1].message == "第1户（H01 张三）第1个孩子（张小明）的年级“三年级二班”不是年级"
+    assert "班级另写在" in errors[1].hint
+    assert errors[2].message == "第2户（H02 王五）第1个孩子（王小二）的出生日期“明年”不是日期"
+    assert "2010/3/5" in errors[2].hint
 
 
 def test_unknown_column_is_a_warning(tmp_path):
@@ -303,10 +323,11 @@ def test_formula_without_a_computed_value(tmp_path):
 
 
 def test_formatted_problem(tmp_path):
-    _, errors = problems_of(tmp_path, [
+    errors = load_errors(tmp_path, [
         SHORT, ["H01", "张三", "上扯", "张小明", "男", "2010-02-30", "小学", "3"]])
     assert errors[0].format() == ("错误：花名册.csv 第2行第F列“出生日期”："
-                                  "日期不存在：“2010-02-30”\n"
+                                  "第1户（H01 张三）第1个孩子（张小明）的出生日期"
+                                  "“2010-02-30”不存在\n"
                                   "  怎么改：请核对年、月、日（如 2月没有30日）")
 
 

@@ -717,7 +717,7 @@ def test_ids_differing_only_in_case_are_refused(tmp_path, runner):
         run_build(project, out, only=PER_HOUSEHOLD)
     result = runner.invoke(main, ["build", str(project), "-o", str(out)])
     assert result.exit_code == 1 and "上村_H02_李大" in result.output
-    assert "households.yaml 第21行第7列（households[1].id）" in result.output
+    assert "households.yaml 第21行第7列" in result.output
     assert "另见：households.yaml 第2行" in result.output
     assert "两份文件要写到同一个位置" not in result.output
     assert tree_snapshot(out) == before  # the previous build is untouched, nothing lost
@@ -887,11 +887,11 @@ def _bad(rows: list[list[Any]], header: list[str], case: str) -> tuple[list, lis
                 f"户编号“H01”的户主姓名前后不一致：先是“{SPECIAL_HEAD}”，这里是“李大”")
     if case == "unknown stage":
         rows[second][header.index("学段")] = "大专班"
-        return rows, header, f"花名册.xlsx 第{row}行第{col['学段']}列“学段”", "现在是“大专班”"
+        return rows, header, f"花名册.xlsx 第{row}行第{col['学段']}列“学段”", "的学段“大专班”只能填"
     assert case == "no such date"
     rows[second][header.index("出生日期")] = "2010-02-30"
     return (rows, header, f"花名册.xlsx 第{row}行第{col['出生日期']}列“出生日期”",
-            "日期不存在：“2010-02-30”")
+            "的出生日期“2010-02-30”不存在")
 
 
 BAD_CASES = ["missing column", "empty id", "duplicate id", "unknown stage", "no such date"]
@@ -931,5 +931,6 @@ def test_bad_gbk_csv_roster_names_row_and_column(tmp_path, runner):
     out = tmp_path / "out"
     result = runner.invoke(main, ["build", str(project), "-o", str(out)])
     assert result.exit_code == 1
-    assert "错误：花名册.csv 第4行第H列“出生日期”：日期不存在" in result.output, result.output
+    assert "错误：花名册.csv 第4行第H列“出生日期”：" in result.output, result.output
+    assert "的出生日期“2010-02-30”不存在" in result.output, result.output
     assert not out.exists()

@@ -13,7 +13,7 @@ def test_chele_reports_50_vs_49_with_both_locations():
     assert "49 人" in total.message
     assert (total.where.file, total.where.line) == ("school.yaml", 33)
     assert (total.also.file, total.also.line) == ("school.yaml", 30)
-    assert "figures.registered_students" in total.format()
+    assert "另见：school.yaml 第30行第24列" in total.format()
 
 
 def test_chele_per_grade_mismatch_against_household_list():
