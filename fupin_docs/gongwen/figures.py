@@ -92,9 +92,9 @@ def _fill(cell: _Cell, picture: str, caption: str) -> None:
     first = cell.paragraphs[0]
     second = cell.add_paragraph()
     for p, text, before, after in ((first, picture, 120, 0), (second, caption, 60, 120)):
+        # no keepNext: in a table Word reads it as "keep this row with the next", chaining
+        # the rows; the row's cantSplit already keeps each picture with its caption
         ppr = p._p.get_or_add_pPr()
-        if p is first:
-            set_child(ppr, "w:keepNext", PPR_ORDER)
         set_child(ppr, "w:snapToGrid", PPR_ORDER, val=0)
         set_child(ppr, "w:spacing", PPR_ORDER, before=before, after=after, line=240,
                   lineRule="auto")
