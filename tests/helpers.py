@@ -47,8 +47,8 @@ school:
   town: 测试镇
   report_date: 2018-07
 teachers:
-  - {id: T01, name: 张老师, role: 校长, phone: "13800000001"}
-  - {id: T02, name: 王老师, role: 教师, phone: "13800000002"}
+  - {id: T01, name: 张明华, role: 校长, phone: "13800000001"}
+  - {id: T02, name: 王建国, role: 教师, phone: "13800000002"}
 units:
   - {id: 上村, name: 上村, households: 20, people: 80}
 pairings:

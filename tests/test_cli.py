@@ -7,6 +7,7 @@ import subprocess
 import sys
 
 from fupin_docs.cli import main
+from tests.data.test_placeholders import fill_in
 from tests.helpers import EXAMPLES, MINIMAL, write_tree
 
 
@@ -56,12 +57,17 @@ def test_english_messages(runner, tmp_path):
     assert result.exit_code == 1 and "unknown key 'techers'" in result.output
 
 
-def test_init_writes_commented_skeleton_that_checks(runner, tmp_path):
+def test_init_writes_commented_skeleton_that_checks_once_filled_in(runner, tmp_path):
     target = tmp_path / "新学校"
     result = runner.invoke(main, ["init", str(target)])
     assert result.exit_code == 0, result.output
     assert "# 学校基本情况" in (target / "school.yaml").read_text("utf-8")
     assert json.loads((target / "schema.json").read_text("utf-8"))["title"]
+    # untouched, its placeholders are errors (tests/data/test_placeholders.py); filled in, it
+    # passes
+    untouched = runner.invoke(main, ["check", str(target)])
+    assert untouched.exit_code == 1 and "占位文字" in untouched.output, untouched.output
+    fill_in(target)
     checked = runner.invoke(main, ["check", str(target)])
     assert checked.exit_code == 0, checked.output
     again = runner.invoke(main, ["init", str(target)])

@@ -90,14 +90,15 @@ def split_tags(path: Path, display: str) -> list[Problem]:
 
 def sample_contexts() -> dict[str, Mapping[str, Any]]:
     """Return a context per document kind, built from the commented starter project."""
-    from fupin_docs.data.project import load_project
+    from fupin_docs.data.project import read_project
     from fupin_docs.data.resources import resources_for
     from fupin_docs.facts.facts import Facts
 
     with tempfile.TemporaryDirectory() as tmp:
         for f in (builtin_dir() / "init").iterdir():
             shutil.copyfile(f, Path(tmp) / f.name)
-        loaded = load_project(Path(tmp))
+        # its only errors are its placeholders (某某县 …), which make good sample data
+        loaded = read_project(Path(tmp))
     res = resources_for(loaded)
     facts = Facts(loaded, res.policy, res.boilerplate)
     first = loaded.project.households[0]

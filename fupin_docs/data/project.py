@@ -14,6 +14,7 @@ from fupin_docs.data.inherit import load_with_inherit
 from fupin_docs.data.labels import dig, label
 from fupin_docs.data.model import Household, Project
 from fupin_docs.data.photos import check_photos
+from fupin_docs.data.placeholders import placeholder_problems
 from fupin_docs.data.roots import Roots, outside_message
 from fupin_docs.data.validate import RECORDS, validate_project
 from fupin_docs.data.values import file_name_key, file_name_part, invisible_character
@@ -132,6 +133,7 @@ def read_project(path: Path, roots: Iterable[Path] = ()) -> LoadedProject:
     merged = merge_sources(data, positions, path, inputs, allowed, alone=not files)
     merged += _merge_rosters(data, positions, root, inputs, allowed)
     problems += merged
+    problems += list(placeholder_problems(data, positions))
     # a section under a misspelt key (techers:) is not missing: do not report it as if it were
     unread = unread or any(key not in _SECTIONS for key in data)
     known = _known_ids(data, unread, merged)

@@ -306,7 +306,7 @@ CASES = [
                               "{teacher: T02, students: [H02-5]}")},
          ("第2条结对的第1个学生编号“H02-5”不存在", "school.yaml 第14行")),
     Case("dup-teacher", "教师编号重复 / duplicate teacher id",
-         {"school.yaml": edit("{id: T02, name: 王老师", "{id: T01, name: 王老师")},
+         {"school.yaml": edit("{id: T02, name: 王建国", "{id: T01, name: 王建国")},
          ("第2位教师的教师编号“T01”重复", "school.yaml 第9行", "另见：school.yaml 第8行")),
     Case("dup-household", "户编号重复 / duplicate household id",
          {"school.yaml": edit("  - id: H02", "  - id: H01")},

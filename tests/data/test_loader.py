@@ -134,7 +134,7 @@ def test_dangling_unit_and_household_references(tmp_path):
 
 
 def test_duplicate_ids_point_at_both(tmp_path):
-    text = MINIMAL["school.yaml"].replace("{id: T02, name: 王老师", "{id: T01, name: 王老师")
+    text = MINIMAL["school.yaml"].replace("{id: T02, name: 王建国", "{id: T01, name: 王建国")
     problems = problems_of(write_tree(tmp_path, {"school.yaml": text}))
     dup = next(p for p in problems if "重复" in p.message)
     assert dup.where.line == 9 and dup.also.line == 8

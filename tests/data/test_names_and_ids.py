@@ -39,7 +39,7 @@ def check(project: Path, *args: str) -> tuple[int, str]:
 
 # ---------------------------------------------------------------- invisible characters
 
-HIDDEN = edit(Y, ('name: 张老师', 'name: "张\\u200b老师"'),             # line 8
+HIDDEN = edit(Y, ('name: 张明华', 'name: "张\\u200b明华"'),             # line 8
               ('name: 上村, households', 'name: "上\\u200d村", households'),  # line 11
               ('head: 李大', 'head: "李\\u202e大"'),                   # line 17
               ('name: 李小一', 'name: "李\\u2066小一"'),               # line 21

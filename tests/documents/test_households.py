@@ -554,7 +554,7 @@ SPECIAL_CHILD = "李<小>明"
 SCHOOL = {
     "school": {"name": "测试县测试镇测试小学", "short_name": "测试小学", "county": "测试县",
                "phone": "0874-1234567", "report_date": "2018-07-10"},
-    "teachers": [{"id": "T01", "name": "张老师", "role": "校长", "phone": "13800000001"},
+    "teachers": [{"id": "T01", "name": "张明华", "role": "校长", "phone": "13800000001"},
                  {"id": "T02", "name": "王&<老师>", "role": "教师", "phone": "13800000002"}],
     "units": [{"id": "U1", "name": "上村"}, {"id": "U2", "name": "下村"}],
     "pairings": [{"teacher": "T01", "unit": "U1"}, {"teacher": "T02", "households": ["H03"]}],

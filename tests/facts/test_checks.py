@@ -34,7 +34,7 @@ def test_unit_totals_unpaired_students_and_idle_teachers(tmp_path):
     messages = "\n".join(w.message for w in warnings)
     assert "合计 20，与写明的总户数 25 不符" in messages
     assert "王小二（王二户）没有结对教师" in messages
-    assert "未结对：王老师" in messages
+    assert "未结对：王建国" in messages
     assert "写明教师 3 人，名单中有 2 人" in messages
 
 

@@ -69,7 +69,7 @@ def test_minimal_project_leaves_out_empty_sections(tmp_path, minimal):
     text = (tmp_path / "out/汇报材料/汇报材料.txt").read_text("utf-8")
     assert text.startswith("测试小学教育扶贫工作汇报材料\n")
     assert "一、机构健全" in text and "二、攻坚克难" in text and "三、" not in text
-    assert "张老师结对上村李大户，学生1人；" in text
+    assert "张明华结对上村李大户，学生1人；" in text
 
 
 def test_manifest_lists_outputs_and_inputs(chele_out):
