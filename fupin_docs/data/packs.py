@@ -201,8 +201,8 @@ def _load(folder: Path) -> Pack:
     logo = config.boilerplate.logo
     if logo:
         try:
-            print_copy(photo_file(folder, logo, Roots([folder]), "标志图片"), LOGO_BOX_MM,
-                       LOGO_DPI)
+            file = photo_file(folder, logo, Roots([folder]), tr("标志图片", "logo"))
+            print_copy(file, LOGO_BOX_MM, LOGO_DPI)
         except PhotoError as exc:
             hint = exc.hint if Roots([folder]).allows(folder / logo) else tr(
                 "把标志图片放进模板包的文件夹（路径相对于 pack.yaml）",

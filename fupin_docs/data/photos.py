@@ -104,9 +104,11 @@ def check_photos(project: Project, positions: Positions, root: Path, roots: Root
     return problems
 
 
-def photo_file(root: Path, ref: str, roots: Roots, what: str = "照片") -> Path:
+def photo_file(root: Path, ref: str, roots: Roots, what: str | None = None) -> Path:
     """Return the file `ref` names (relative to `root`), once it is known to be a file inside
-    `roots`; raise PhotoError saying what is wrong and how to fix it."""
+    `roots`; raise PhotoError saying what is wrong and how to fix it. `what` names the file in
+    messages (照片 unless told)."""
+    what = what or tr("照片", "photo")
     text = str(ref).strip().replace("\\", "/")  # 照片\黑板报.jpg, as Windows writes it
     if not text:
         raise PhotoError(tr(f"{what}的路径是空的", f"the {what} path is empty"),
