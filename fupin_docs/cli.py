@@ -202,7 +202,7 @@ def build(project: Path, out_dir: Path | None, only: str | None, jobs: int | Non
             bar.close()
     if result.warnings and not Ctx.quiet:
         show_problems(result.warnings)
-    if result.unchanged:
+    if result.unchanged or result.rewritten == 0 < len(result.files):
         say(tr(f"资料和模板都没有变化，{result.out_dir} 中的 {len(result.files)} 个文件未重写。",
                f"inputs unchanged; {len(result.files)} files in {result.out_dir} "
                f"left as they were."))

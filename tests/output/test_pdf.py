@@ -251,8 +251,10 @@ def test_pdf_refuses_wrong_faces_unless_allowed(runner, tmp_path: Path,
                                   "sudo apt-get install …")
     monkeypatch.setattr(environment, "pdf_font_problems", lambda: [missing])
     monkeypatch.setattr(pdf, "find_soffice", lambda: Path("/usr/bin/true"))
+    from fupin_docs.output import pdf_pages
+
     converted: list[Path] = []
-    monkeypatch.setattr(pdf, "convert_folder", lambda files, out, **kw: converted.extend(files)
+    monkeypatch.setattr(pdf_pages, "convert_files", lambda jobs, **kw: converted.extend(jobs)
                         or [])
     out = tmp_path / "out"
     args = ["build", str(EXAMPLES / "扯乐完小"), "-o", str(out), "--only", "report", "--pdf"]
