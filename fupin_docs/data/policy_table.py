@@ -12,8 +12,9 @@ from typing import Annotated, Any, Literal
 from pydantic import BeforeValidator, Field, model_validator
 
 from fupin_docs.data import values
+from fupin_docs.data.labels import dig, label
 from fupin_docs.data.model import Money, Stage, Strict, YesNo
-from fupin_docs.data.positions import KeyPath, Positions, path_text
+from fupin_docs.data.positions import KeyPath, Positions
 from fupin_docs.data.validate import validate_as
 from fupin_docs.data.yamlfile import load_file
 from fupin_docs.errors import DataError, Problem, has_errors
@@ -195,8 +196,9 @@ def _table_problems(table: PolicyTable, positions: Positions) -> list[Problem]:
 
     def add(path: KeyPath, zh: str, en: str, hint: str | None = None, **kw: Any) -> None:
         full = ("policies",) + path
-        problems.append(Problem(tr(f"“{path_text(full)}”：{zh}", f"'{path_text(full)}': {en}"),
-                                positions.of_value(full), hint, **kw))
+        what = label(full, PolicyTable, lambda at: dig(table, at[1:]), skip=1)
+        problems.append(Problem(tr(f"{what}：{zh}", f"{what}: {en}"), positions.of_value(full),
+                                hint, **kw))
 
     if not table.items:
         add(("items",), "至少要有一个资助项目", "there must be at least one item")
@@ -204,7 +206,7 @@ def _table_problems(table: PolicyTable, positions: Positions) -> list[Problem]:
     for i, item in enumerate(table.items):
         at: KeyPath = ("items", i)
         if item.id in first:
-            add(at + ("id",), f"项目编号 “{item.id}” 重复", f"duplicate id '{item.id}'",
+            add(at + ("id",), f"“{item.id}” 重复", f"duplicate id '{item.id}'",
                 tr("每个项目的 id 要不同", "give each item its own id"),
                 also=positions.of_value(("policies", "items", first[item.id], "id")))
         first.setdefault(item.id, i)
