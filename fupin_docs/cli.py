@@ -202,10 +202,15 @@ def build(project: Path, out_dir: Path | None, only: str | None, jobs: int | Non
             bar.close()
     if result.warnings and not Ctx.quiet:
         show_problems(result.warnings)
-    if result.unchanged or result.rewritten == 0 < len(result.files):
+    if result.unchanged:
         say(tr(f"资料和模板都没有变化，{result.out_dir} 中的 {len(result.files)} 个文件未重写。",
                f"inputs unchanged; {len(result.files)} files in {result.out_dir} "
                f"left as they were."))
+    elif result.rewritten == 0 < len(result.files):  # e.g. only a comment was changed
+        say(tr(f"资料有改动，但生成的文件内容都没有变化：{result.out_dir} 中的 "
+               f"{len(result.files)} 个文件均未变。",
+               f"the inputs changed, but no output did: the {len(result.files)} files in "
+               f"{result.out_dir} are as they were."))
     elif result.rewritten < len(result.files):  # a rebuild: say how little it touched
         kept = len(result.files) - result.rewritten
         say(tr(f"已更新 {result.out_dir}：重写 {result.rewritten:,} 个文件，其余 {kept:,} 个未变",
