@@ -140,9 +140,10 @@ def run_docxtpl(project: Path, out: Path, sample: int) -> dict[str, Any]:
     """
     from docxtpl import DocxTemplate
 
+    import fupin_docs.documents.builtin  # noqa: F401 - registers the kinds
     from fupin_docs.data.project import load_project
     from fupin_docs.data.resources import resources_for
-    from fupin_docs.documents.household import household_context
+    from fupin_docs.documents.registry import kind
     from fupin_docs.facts.facts import Facts
     from fupin_docs.render.env import make_env
 
@@ -156,8 +157,10 @@ def run_docxtpl(project: Path, out: Path, sample: int) -> dict[str, Any]:
     loaded_mb = _mb(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
     loop = 0.0
     homes = loaded.project.households[:sample]
+    notice = kind("notice")
+    assert notice.context is not None
     for i, household in enumerate(homes):
-        ctx = household_context(facts, household)
+        ctx = notice.context(facts, household)  # exactly what the build hands the template
         tick = time.perf_counter()
         doc = DocxTemplate(template)
         doc.render(ctx, env)
@@ -230,6 +233,37 @@ def run_build(project: Path, out: Path, jobs: int | None) -> dict[str, Any]:
             "merged": len(list((notices / "合并打印").glob("*.docx")))}
 
 
+def run_floor(built: Path, out: Path) -> dict[str, Any]:
+    """Return the time one process per core takes to write exactly the files of a build (same
+    names, same bytes), prepared in memory beforehand: what writing alone costs."""
+    files = [(p.relative_to(built), p.read_bytes()) for p in sorted(built.rglob("*"))
+             if p.is_file()]
+    for folder in sorted({rel.parent for rel, _ in files}):
+        (out / folder).mkdir(parents=True, exist_ok=True)
+    cores = os.cpu_count() or 1
+    start = time.perf_counter()
+    pids = []
+    for k in range(cores):
+        pid = os.fork()
+        if pid == 0:  # the child writes its share and leaves at once
+            for rel, data in files[k::cores]:
+                (out / rel).write_bytes(data)
+            os._exit(0)
+        pids.append(pid)
+    for pid in pids:
+        os.waitpid(pid, 0)
+    return {"seconds": time.perf_counter() - start, "files": len(files),
+            "mb": sum(len(d) for _, d in files) / 1e6}
+
+
+def edit_one_household(project: Path) -> None:
+    """Change one household's phone number, as a secretary's daily edit does."""
+    path = project / "households.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace('phone: "13900000000"', 'phone: "13912345678"', 1),
+                    encoding="utf-8")
+
+
 def child(variant: str, **kw: Any) -> dict[str, Any]:
     """Return the JSON result of running one variant in a fresh Python process."""
     args = [sys.executable, __file__, "--variant", variant]
@@ -262,6 +296,10 @@ def bench(n: int, fmt: str, sample: int, jobs: int | None, tmp: Path,
     row["a"] = child("docxtpl", project=project, out=out_a, sample=min(n, sample))
     shutil.rmtree(out_a)
     row["b"] = child("build", project=project, out=folder / "out-build", jobs=jobs)
+    row["floor"] = child("floor", project=folder / "out-build", out=folder / "out-floor")
+    if fmt == "yaml":  # the daily case: one household edited, the same output rebuilt
+        edit_one_household(project)
+        row["again"] = child("build", project=project, out=folder / "out-build", jobs=jobs)
     shutil.rmtree(folder)
     return row
 
@@ -305,14 +343,30 @@ def report(rows: list[dict[str, Any]], fmt: str) -> None:
             line += (f"; load_project: YAML {y['seconds']:.1f} s / {y['self_mb']:.0f} MB, "
                      f".xlsx roster {x['seconds']:.1f} s / {x['self_mb']:.0f} MB")
         print(line)
+    print()
+    print(f"{'N':>6} | {'floor s':>8} {'files':>6} {'MB':>6} | {'build / floor':>13} | "
+          f"{'rebuild s':>9} {'rebuild / build':>15}")
+    for r in rows:
+        f, b = r["floor"], r["b"]
+        again = r.get("again")
+        tail = (f"{again['seconds']:>9.2f} {again['seconds'] / b['seconds']:>14.1%}"
+                if again else f"{'—':>9} {'—':>15}")
+        print(f"{r['n']:>6} | {f['seconds']:>8.2f} {f['files']:>6} {f['mb']:>6.0f} | "
+              f"{b['seconds'] / f['seconds']:>12.1f}x | {tail}")
+    print("floor: one process per core writes the same files (names and bytes) from memory. "
+          "rebuild: one household's phone changed, the same output folder built again.")
     for r in rows:
         if r["n"] >= 10000:
             per_a = r["a"]["seconds"] / r["a"]["timed"]
             ratio = per_a * r["n"] / r["b"]["seconds"]
+            floor = r["b"]["seconds"] / r["floor"]["seconds"]
             peak = max(r["b"]["main_mb"], r["b"]["workers_mb"])
-            verdict = "met" if ratio >= 30 and peak < 200 else "MISSED"
-            print(f"target at N = {r['n']} (at least 30x faster, peak under 200 MB): {verdict} "
-                  f"({ratio:.1f}x, {peak:.0f} MB)")
+            again = r.get("again", {}).get("seconds", float("inf")) / r["b"]["seconds"]
+            verdict = ("met" if ratio >= 60 and floor <= 3 and peak < 200 and again < 0.1
+                       else "MISSED")
+            print(f"targets at N = {r['n']} (≥ 60x docxtpl, ≤ 3x the floor, peak under 200 MB, "
+                  f"rebuild under 10%): {verdict} ({ratio:.1f}x, {floor:.1f}x floor, "
+                  f"{peak:.0f} MB, rebuild {again:.1%})")
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -333,7 +387,8 @@ def main(argv: list[str] | None = None) -> None:
     if args.variant:
         result = {"load": lambda: run_load(args.project),
                   "docxtpl": lambda: run_docxtpl(args.project, args.out, args.sample),
-                  "build": lambda: run_build(args.project, args.out, args.jobs)}[args.variant]()
+                  "build": lambda: run_build(args.project, args.out, args.jobs),
+                  "floor": lambda: run_floor(args.project, args.out)}[args.variant]()
         print(json.dumps(result))
         return
     sizes = [int(s) for s in args.sizes.split(",")] if args.sizes else [args.n]

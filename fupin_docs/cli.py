@@ -9,8 +9,8 @@ from __future__ import annotations
 import logging
 import signal
 import sys
-from concurrent.futures.process import BrokenProcessPool
 from collections.abc import Callable
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from typing import Any, TypeVar
 
