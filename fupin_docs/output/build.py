@@ -57,6 +57,8 @@ class BuildOptions:
     allow_font_fallback: bool = False
     #: folders besides the project's own that it may read from (--root)
     roots: tuple[Path, ...] = ()
+    #: the pack of a project that names none (its county's), unless `pack` is given
+    default_pack: str | None = None
 
 
 @dataclass
@@ -72,12 +74,15 @@ class BuildResult:
 
 
 def prepare(project_path: Path, pack: str | None = None, *, full_ids: bool = False,
-            kinds: list[Document] | None = None, roots: tuple[Path, ...] = ()
-            ) -> tuple[Facts, Resources, list[Problem]]:
+            kinds: list[Document] | None = None, roots: tuple[Path, ...] = (),
+            default_pack: str | None = None) -> tuple[Facts, Resources, list[Problem]]:
     """Return the facts of a project, its resources and every warning `check` reports
-    (about the data, and about the paper of `kinds`, all kinds by default)."""
+    (about the data, and about the paper of `kinds`, all kinds by default); a project that
+    names no pack (and is given none) uses `default_pack`."""
     started = time.perf_counter()
     loaded = read_project(project_path, roots)
+    if pack is None and loaded.project.pack is None:
+        pack = default_pack
     log.info("读取资料：%s（%d 户），用时 %.2f 秒", ", ".join(p.name for p in loaded.inputs),
              len(loaded.project.households), time.perf_counter() - started)
     if loaded.errors:
@@ -114,7 +119,8 @@ def build(project_path: Path, options: BuildOptions) -> BuildResult:
     """Load, check and render a project; replace the output folder only when all succeeded."""
     kinds = select(options.only)  # a wrong --only is a usage error before anything is read
     facts, res, warnings = prepare(project_path, options.pack, full_ids=options.full_ids,
-                                   kinds=kinds, roots=options.roots)
+                                   kinds=kinds, roots=options.roots,
+                                   default_pack=options.default_pack)
     loaded = facts.loaded
     if options.strict and warnings:
         raise DataError([Problem(w.message, w.where, w.hint, "error", w.also) for w in warnings])
