@@ -7,7 +7,11 @@ start of the line (where it prints nothing and leaves the line's newline alone):
 ``{#@title#}``, ``{#@center#}``, ``{#@flush#}``, ``{#@closing#}`` (flush, and kept on one page
 with the signature), ``{#@h1#}`` … ``{#@h3#}``, ``{#@sign-unit#}``, ``{#@sign-date#}``, and
 ``{#@figure#}``: a caption line alone in a ``{% for x in photos %}`` loop, which becomes a
-table of the photos, two to a row, each over its caption (gongwen.figures).
+table of the photos, two to a row, each over its caption (gongwen.figures). A table of data
+is a header line marked ``{#@table-NAME#}`` followed by a ``{% for r in rows %}`` loop holding
+one line marked ``{#@row#}``, cells parted by ``｜`` in both: the text version prints them as
+they are, the Word version is a table with a row per item, its columns sized by the template
+data's ``widths.NAME`` (gongwen.tables.fitted_table).
 """
 
 from __future__ import annotations
@@ -26,6 +30,8 @@ from docx.oxml.ns import nsmap
 
 from fupin_docs.gongwen import layout
 from fupin_docs.gongwen.figures import add_figures
+from fupin_docs.gongwen.measures import TEXT_WIDTH_MM, TWIPS_PER_MM
+from fupin_docs.gongwen.tables import fitted_table
 from fupin_docs.render.fastzip import read_members, write_zip
 
 CORE_PROPERTIES = "http://schemas.openxmlformats.org/package/2006/metadata/core-properties"
@@ -35,6 +41,8 @@ _COMMENT_BLOCK = re.compile(r"\{#.*?#\}", re.DOTALL)
 _H1 = re.compile(r"^\{\{ *h1\.next\(\)")
 _H3 = re.compile(r"^\{\{ *h2\.next\(\) *\}\}\.")
 _FOR = re.compile(r"^\{%p for (\w+) in (.+?) %\}$")
+#: what parts the cells of a {#@table-NAME#} header line and of its {#@row#} line
+CELL_BAR = "｜"
 
 
 def paragraphs_from_text(source: str) -> list[tuple[str, str]]:
@@ -109,6 +117,15 @@ def from_text(source: str, *, seal: bool = False) -> bytes:
                 and items[i + 2] == ("block", "{%p endfor %}"):
             add_figures(doc, loop.group(1), loop.group(2), items[i + 1][1].strip())
             items[i + 1] = items[i + 2] = ("done", "")
+        elif kind.startswith("table-") and i + 3 < len(items) and items[i + 2][0] == "row" \
+                and items[i + 1][0] == "block" and _FOR.match(items[i + 1][1]) \
+                and items[i + 3] == ("block", "{%p endfor %}"):
+            rows = _FOR.match(items[i + 1][1])
+            assert rows is not None
+            fitted_table(doc, text.split(CELL_BAR), f"{rows.group(1)} in {rows.group(2)}",
+                         items[i + 2][1].split(CELL_BAR), kind[len("table-"):],
+                         round(TEXT_WIDTH_MM * TWIPS_PER_MM))
+            items[i + 1] = items[i + 2] = items[i + 3] = ("done", "")
         elif kind == "done":
             continue
         elif kind == "figure":
