@@ -1,8 +1,8 @@
 """What a document kind is, and the registry of kinds that build, batch and commands loop over.
 
 A kind is one declaration: its key and label, its template, its scope (one per school, one
-per household, one per child it picks out, later one per county), how its template data is
-made from the facts, its
+per household, one per child it picks out, one per county), how its template data is
+made from the facts (a county's kinds: from the county's facts), its
 formats, whether it is a 公文, who reads it (which decides masking) and its paper contract.
 """
 
@@ -72,7 +72,8 @@ ContextBuilder = Callable[["Facts", "Household | None"], Mapping[str, Any]]
 #: a workbook from the facts and the kind's template data (None when it has no template)
 WorkbookBuilder = Callable[["Facts", "Mapping[str, Any] | None"], bytes]
 #: the records of a one-per-child kind: the parts of each file's name (village, household id,
-#: child, joined by the build into a safe, unique name) and its template data
+#: child, joined by the build into a safe, unique name) and its template data; a county's
+#: kind may have records too (one per school, say)
 RecordsBuilder = Callable[["Facts"], Iterable[tuple[tuple[str, ...], Mapping[str, Any]]]]
 
 
@@ -142,8 +143,10 @@ def register(kind: Document) -> Document:
         raise ValueError(f"kind {kind.key} writes xlsx but has no workbook builder")
     if kind.template is None and set(kind.formats) & {"docx", "txt"}:
         raise ValueError(f"kind {kind.key} writes docx/txt but names no template")
-    if (kind.scope is Scope.child) != (kind.records is not None):
-        raise ValueError(f"kind {kind.key}: one per child needs records, and only it has them")
+    if kind.scope is Scope.child and kind.records is None:
+        raise ValueError(f"kind {kind.key}: one per child needs records")
+    if kind.records is not None and kind.scope not in (Scope.child, Scope.county):
+        raise ValueError(f"kind {kind.key}: only kinds of children or of a county have records")
     for other in _KINDS.values():
         # kinds sharing template data share its masking, so they must share their readers
         if (other.key != kind.key and kind.context is not None
