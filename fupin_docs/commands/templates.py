@@ -102,8 +102,11 @@ def sample_contexts() -> dict[str, Mapping[str, Any]]:
     res = resources_for(loaded)
     facts = Facts(loaded, res.policy, res.boilerplate)
     first = loaded.project.households[0]
-    return {kind.key: kind.context(facts, first if kind.scope is Scope.household else None)
-            for kind in kinds() if kind.context is not None}
+    from fupin_docs.county.samples import county_samples
+
+    return {**{kind.key: kind.context(facts, first if kind.scope is Scope.household else None)
+               for kind in kinds() if kind.context is not None and kind.scope is not Scope.county},
+            **county_samples(facts)}  # a county of the starter school
 
 
 def check_templates(templates: TemplateSet) -> list[Problem]:

@@ -13,5 +13,8 @@ from fupin_docs.documents import (
     report,
 )
 
-__all__ = ["card", "dropout", "duty", "ledger", "letter", "notice", "persuasion", "public",
-           "report"]
+# the county's kinds (Scope.county), in their own subpackage
+from fupin_docs.county import kinds as county_kinds  # noqa: E402  (after the school's kinds)
+
+__all__ = ["card", "county_kinds", "dropout", "duty", "ledger", "letter", "notice",
+           "persuasion", "public", "report"]

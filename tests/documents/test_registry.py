@@ -98,10 +98,17 @@ def with_visit_templates(project: Path) -> Path:
 
 def test_builtin_kinds_in_build_order():
     assert [k.key for k in kinds()] == ["report", "letter", "notice", "card", "duty", "public",
-                                        "ledger", "dropout", "persuasion"]
+                                        "ledger", "dropout", "persuasion", "county_report",
+                                        "county_ledger", "county_public", "county_teachers",
+                                        "county_dropout"]
     assert [k.key for k in kinds(Scope.child)] == ["persuasion"]
     assert [k.key for k in kinds(Scope.household)] == ["letter", "notice", "card"]
-    assert {k.key for k in kinds() if k.gongwen} == {"report", "letter"}
+    assert [k.key for k in kinds(Scope.county)] == ["county_report", "county_ledger",
+                                                    "county_public", "county_teachers",
+                                                    "county_dropout"]
+    assert {k.key for k in kinds() if k.gongwen} == {"report", "letter", "county_report"}
+    # a school's build makes no county kind, and a county kind is no school's --only
+    assert all(k.scope is not Scope.county for k in select())
     assert kind("ledger").formats == ("xlsx",) and kind("public").formats[-1] == "xlsx"
 
 
@@ -110,6 +117,8 @@ def test_select_keeps_registry_order_and_refuses_unknown_names():
     with pytest.raises(UsageError) as info:
         select(("report", "memo"))
     assert info.value.exit_code == 2 and "memo" in info.value.message
+    with pytest.raises(UsageError):
+        select(("county_report",))
 
 
 def test_a_new_household_kind_builds_without_touching_build_batch_or_cli(
