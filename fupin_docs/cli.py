@@ -17,7 +17,7 @@ from typing import Any, TypeVar
 import click
 
 from fupin_docs import __version__
-from fupin_docs.errors import FupinError, Problem
+from fupin_docs.errors import FupinError, Problem, UsageError
 from fupin_docs.i18n import set_lang, tr
 
 log = logging.getLogger("fupin_docs")
@@ -182,15 +182,33 @@ ROOT_OPT = option("--root", "roots", multiple=True, type=click.Path(path_type=Pa
 @option("--full-ids", is_flag=True,
         help=("台账中显示完整身份证号（仅内部留档用）", "show full ID numbers in the ledger"))
 @ROOT_OPT
+@option("--schools", is_flag=True,
+        help=("县：同时生成各校自己的全部文书（放在 各校/学校名/ 下）",
+              "a county: also build every school's own documents (under 各校/<school>/)"))
+@option("--skip-invalid", is_flag=True,
+        help=("县：资料有误的学校不纳入汇总（在汇报和输出中写明），其余照常生成",
+              "a county: leave out schools whose data has errors (named in the report)"))
 def build(project: Path, out_dir: Path | None, only: str | None, jobs: int | None, pdf: bool,
           allow_font_fallback: bool, strict: bool, pack: str | None, full_ids: bool,
-          roots: tuple[Path, ...]) -> None:
+          roots: tuple[Path, ...], schools: bool, skip_invalid: bool) -> None:
+    from fupin_docs.county.model import is_county
     from fupin_docs.output.build import BuildOptions
     from fupin_docs.output.build import build as run_build
 
-    options = BuildOptions(out_dir=out_dir or Path("build"),
-                           only=(tuple(k.strip() for k in only.split(",") if k.strip())
-                                 if only else ()),
+    keys = tuple(k.strip() for k in only.split(",") if k.strip()) if only else ()
+    if is_county(project):
+        from fupin_docs.county.build import CountyOptions
+
+        _build_county(project, CountyOptions(
+            out_dir=out_dir or Path("build"), only=keys, jobs=jobs, pdf=pdf, strict=strict,
+            full_ids=full_ids, pack=pack, allow_font_fallback=allow_font_fallback, roots=roots,
+            schools=schools, skip_invalid=skip_invalid))
+        return
+    if schools or skip_invalid:
+        raise UsageError(tr("--schools 和 --skip-invalid 只用于县（含 county.yaml 的文件夹）",
+                            "--schools and --skip-invalid are for a county (a folder with "
+                            "county.yaml)"))
+    options = BuildOptions(out_dir=out_dir or Path("build"), only=keys,
                            jobs=jobs, pdf=pdf, strict=strict, full_ids=full_ids, pack=pack,
                            allow_font_fallback=allow_font_fallback, roots=roots)
     bar = ProgressBar() if not Ctx.quiet and sys.stderr.isatty() else None
@@ -221,6 +239,47 @@ def build(project: Path, out_dir: Path | None, only: str | None, jobs: int | Non
                f"wrote {len(result.files)} files to {result.out_dir}"))
 
 
+def _build_county(project: Path, options: Any) -> None:
+    """Build a county (fupin_docs.county.build) and say what it did."""
+    from fupin_docs.county.build import build_county
+
+    result = build_county(project, options)
+    if result.warnings and not Ctx.quiet:
+        show_problems(result.warnings)
+    if result.skipped:
+        show_problems(result.skipped_problems)
+        names = "、".join(s.key for s in result.skipped)
+        click.echo(tr(f"资料有误、未纳入汇总的学校（{len(result.skipped)} 所）：{names}",
+                      f"left out for errors in their data: {names}"), err=True)
+    say(tr(f"已汇总 {result.schools} 所学校，生成 {len(result.files)} 个文件到 {result.out_dir}",
+           f"{result.schools} schools rolled up; wrote {len(result.files)} files to "
+           f"{result.out_dir}"))
+
+
+def _check_county(project: Path, strict: bool, pack: str | None,
+                  roots: tuple[Path, ...]) -> None:
+    """Check a county: every school's problems, then those across schools."""
+    from fupin_docs.county.build import check_county_project
+
+    cf, problems = check_county_project(project, pack, roots)
+    show_problems(problems, err=False)
+    errors = sum(1 for p in problems if p.is_error)
+    if errors:
+        click.echo(tr(f"{len(cf.skipped)} 所学校的资料有 {errors} 处错误；"
+                      f"另有 {len(problems) - errors} 处需要核对。",
+                      f"{errors} error(s) in {len(cf.skipped)} school(s); "
+                      f"{len(problems) - errors} warning(s)."))
+        sys.exit(1)
+    if problems:
+        click.echo(tr(f"{cf.county.name}（{len(cf.schools)} 所学校）："
+                      f"发现 {len(problems)} 处需要核对。", f"{len(problems)} warning(s)."))
+        if strict:
+            sys.exit(1)
+    else:
+        say(tr(f"{cf.county.name}（{len(cf.schools)} 所学校）：资料完整，数字一致。",
+               "all checks passed."))
+
+
 @main.command(help=("检查资料：格式、引用，并核对写明的数字与名单是否一致。",
                     "validate a project and compare stated figures with the data."))
 @click.argument("project", type=click.Path(path_type=Path))
@@ -229,7 +288,12 @@ def build(project: Path, out_dir: Path | None, only: str | None, jobs: int | Non
         help=("改用指定的模板包（名称或路径）", "use this template pack"))
 @ROOT_OPT
 def check(project: Path, strict: bool, pack: str | None, roots: tuple[Path, ...]) -> None:
+    from fupin_docs.county.model import is_county
     from fupin_docs.output.build import check as run_check
+
+    if is_county(project):
+        _check_county(project, strict, pack, roots)
+        return
 
     loaded, warnings = run_check(project, pack, roots)
     show_problems(warnings, err=False)
