@@ -3,6 +3,7 @@ PY      ?= python3
 VENV    := .venv
 BIN     := $(VENV)/bin
 EXAMPLE := data_examples/扯乐完小
+COUNTY  := data_examples/清溪县
 
 .PHONY: help venv demo test bench clean templates system-deps
 
@@ -20,8 +21,9 @@ venv: $(BIN)/fupin-docs  ## 建立 .venv 并安装 / create .venv and install
 demo: venv  ## 生成示例学校（扯乐完小）的全部文件到 build/ / build the bundled example into build/
 	$(BIN)/fupin-docs check $(EXAMPLE) || true
 	$(BIN)/fupin-docs build $(EXAMPLE) -o build
+	$(BIN)/fupin-docs build $(COUNTY) -o build-county
 	@echo ""
-	@echo "示例学校的全部文件在 build/ 里，用 Word 或 WPS 打开即可。"
+	@echo "示例学校的全部文件在 build/ 里，示例县（清溪县，三所学校）的在 build-county/ 里，用 Word 或 WPS 打开即可。"
 	@echo "要 PDF：先运行 sudo make system-deps（LibreOffice 和字体），再运行"
 	@echo "  $(BIN)/fupin-docs build $(EXAMPLE) -o build --pdf"
 	@echo "The files are in build/. For PDFs: sudo make system-deps, then the same build with --pdf."
@@ -42,4 +44,4 @@ system-deps:  ## 安装 PDF 所需的 LibreOffice 与字体（Debian/Ubuntu，�
 	bash .ci/system-deps.sh
 
 clean:  ## 删除生成的文件 / remove generated files
-	rm -rf build dist *.egg-info .pytest_cache
+	rm -rf build build-county dist *.egg-info .pytest_cache
