@@ -71,11 +71,12 @@ households:
 
 
 def tree_snapshot(folder: Path) -> dict[str, bytes]:
-    """Return every file under `folder` with its bytes (to prove nothing changed)."""
+    """Return every file under `folder` with its bytes (to prove nothing changed), but the
+    stamps a build keeps of its files' times (a cache, not an output)."""
     if not folder.exists():
         return {}
     return {p.relative_to(folder).as_posix(): p.read_bytes()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
+            for p in sorted(folder.rglob("*")) if p.is_file() and p.name != ".stamps.json"}
 
 
 def in_ci() -> bool:

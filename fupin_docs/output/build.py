@@ -26,8 +26,10 @@ from fupin_docs.output.staging import (
     MANIFEST,
     Carry,
     Staging,
+    intact,
     manifest_bytes,
     read_manifest,
+    read_stamps,
     sha256,
 )
 from fupin_docs.render.env import make_env
@@ -175,6 +177,7 @@ def build(project_path: Path, options: BuildOptions) -> BuildResult:
                     "outputs": dict(sorted(staging.written.items())),
                     "fingerprints": dict(sorted(prints.items()))}
         staging.write(MANIFEST, manifest_bytes(manifest))
+        staging.write_stamps()
         files = {rel: digest for rel, digest in staging.written.items() if rel != MANIFEST}
     before = previous["outputs"] if previous else {}
     rewritten = sum(1 for rel, digest in files.items() if before.get(rel) != digest)
@@ -327,11 +330,9 @@ def _same_build(previous: dict[str, Any], inputs: dict[str, str], settings: dict
     if (previous.get("tool") != f"fupin-docs {__version__}" or previous.get("inputs") != inputs
             or previous.get("settings") != settings):
         return False
-    for rel, digest in previous.get("outputs", {}).items():
-        path = out_dir / rel
-        if not path.is_file() or sha256(path.read_bytes()) != digest:
-            return False
-    return True
+    stamps = read_stamps(out_dir)
+    return all(intact(out_dir / rel, rel, previous, stamps)
+               for rel in previous.get("outputs", {}))
 
 
 def check(project_path: Path, pack: str | None = None, roots: tuple[Path, ...] = ()

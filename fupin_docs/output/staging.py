@@ -27,6 +27,9 @@ except ImportError:  # Windows: the pid in the folder's name tells instead
 
 log = logging.getLogger(__name__)
 MANIFEST = "manifest.json"
+#: each output's size and time when written: a rebuild trusts a file whose stamp is unchanged
+#: instead of reading it again (kept apart from the manifest, which stays reproducible)
+STAMPS = ".stamps.json"
 #: what the manifest says made it; with the seal it tells our folders from anyone else's
 GENERATOR = "fupin-docs"
 _SEAL_SALT = b"fupin-docs manifest seal v1\n"
@@ -85,6 +88,12 @@ class Staging:
             raise FupinError(tr(f"两份文件要写到同一个位置：{rel}", f"two outputs share {rel}"))
         self.written[rel] = digest
         self._folded.add(rel.casefold())
+
+    def write_stamps(self) -> None:
+        """Write the stamp of every file written so far (renaming the folder keeps them)."""
+        assert self.root is not None
+        stamps = {rel: stamp(self.root / rel) for rel in sorted(self.written)}
+        write_into(self.root, STAMPS, json.dumps(stamps, ensure_ascii=False).encode())
 
     def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None,
                  tb: TracebackType | None) -> None:
@@ -337,14 +346,15 @@ def ensure_replaceable(target: Path) -> None:
                             f"{target} holds files fupin-docs did not write (no {MANIFEST} "
                             f"signed by fupin-docs); choose an empty folder with -o"))
     outputs = manifest.get("outputs", {})
+    stamps = read_stamps(target)
     added, edited = [], []
     for path in sorted(target.rglob("*")):
         rel = path.relative_to(target).as_posix()
-        if path.is_dir() and not path.is_symlink() or rel == MANIFEST:
+        if path.is_dir() and not path.is_symlink() or rel in (MANIFEST, STAMPS):
             continue
         if rel not in outputs or path.is_symlink():
             added.append(rel)
-        elif sha256(path.read_bytes()) != outputs[rel]:
+        elif not intact(path, rel, manifest, stamps):
             edited.append(rel)
     locks = [rel for rel in added if Path(rel).name.startswith(_LOCK_FILE)]
     if locks:
@@ -363,6 +373,32 @@ def ensure_replaceable(target: Path) -> None:
                             f"files in {target} were changed after they were built: "
                             f"{_some(edited)}; nothing was changed. Save them elsewhere (or "
                             f"delete them) and build again"))
+
+
+def stamp(path: Path) -> str:
+    """Return a file's size and modification time: any edit changes them."""
+    info = path.stat()
+    return f"{info.st_size}:{info.st_mtime_ns}"
+
+
+def read_stamps(target: Path) -> dict[str, str]:
+    """Return the stamps the last build in `target` left (none when unreadable)."""
+    try:
+        found = json.loads((target / STAMPS).read_text("utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return found if isinstance(found, dict) else {}
+
+
+def intact(path: Path, rel: str, manifest: dict, stamps: dict[str, str]) -> bool:
+    """Return True when the output `rel` at `path` is as the build of `manifest` wrote it:
+    its stamp unchanged, or else its bytes (a copy keeps the bytes, not the time)."""
+    try:
+        if stamps.get(rel) == stamp(path):
+            return True
+        return sha256(path.read_bytes()) == manifest["outputs"].get(rel)
+    except OSError:
+        return False
 
 
 def _empty(folder: Path) -> bool:

@@ -147,7 +147,10 @@ def test_manifest_lists_every_output_and_input_with_its_hash(full_project: Path,
     _cli_build(full_project, out)
     manifest = json.loads((out / "manifest.json").read_text("utf-8"))
     files = {p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()}
-    assert set(manifest["outputs"]) == files - {"manifest.json"}
+    # besides the outputs: the manifest, and the stamps of the files' times (a cache)
+    assert set(manifest["outputs"]) == files - {"manifest.json", ".stamps.json"}
+    stamps = json.loads((out / ".stamps.json").read_text("utf-8"))
+    assert set(stamps) == set(manifest["outputs"]) | {"manifest.json"}
     for rel, digest in manifest["outputs"].items():
         assert sha(out / rel) == digest, rel
 
@@ -264,7 +267,7 @@ class Output:
             return False
         outputs = json.loads(self.manifest)["outputs"]
         files = {rel for rel in self.stamps if (out / rel).is_file()}
-        return files == set(outputs) | {"manifest.json"} and all(
+        return files == set(outputs) | {"manifest.json", ".stamps.json"} and all(
             sha(out / rel) == digest for rel, digest in outputs.items())
 
 
