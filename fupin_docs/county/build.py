@@ -304,9 +304,13 @@ def load_school(task: SchoolTask) -> SchoolOutcome:
                 out_dir=task.out, only=task.only, jobs=task.jobs, pdf=task.pdf,
                 full_ids=task.full_ids, pack=task.pack, default_pack=task.default_pack,
                 allow_font_fallback=task.allow_font_fallback, roots=task.roots))
+            # every file the school's build left, its manifest (and what else it keeps) too
             prefix = task.out.relative_to(task.out.parent.parent).as_posix()
             files = {f"{prefix}/{rel}": digest for rel, digest in result.files.items()}
-            files[f"{prefix}/{MANIFEST}"] = sha256((task.out / MANIFEST).read_bytes())
+            for path in sorted(task.out.rglob("*")):
+                rel = f"{prefix}/{path.relative_to(task.out).as_posix()}"
+                if path.is_file() and rel not in files:
+                    files[rel] = sha256(path.read_bytes())
         return SchoolOutcome(task.key, summary, [], files)
     except DataError as exc:
         return SchoolOutcome(task.key, None, [relocate(p, task.key) for p in exc.problems])
