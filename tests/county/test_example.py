@@ -176,3 +176,10 @@ def test_parallel_and_serial_builds_are_byte_identical(built: dict[str, Any],
                                                        tmp_path: Path) -> None:
     again = build_county(COUNTY, CountyOptions(out_dir=tmp_path / "par", jobs=2))
     assert again.files == built["result"].files
+
+
+def test_the_county_report_is_a_proper_gongwen(built: dict[str, Any]) -> None:
+    from fupin_docs.gongwen.lint import lint_docx
+
+    report = built["out"] / "县教育扶贫工作汇报" / "县教育扶贫工作汇报.docx"
+    assert lint_docx(report) == []

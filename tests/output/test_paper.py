@@ -214,3 +214,87 @@ def test_pdfs_cut_from_print_files_hold_exactly_their_records_pages(
         assert len(got) == len(want), (docx_file.name, len(got), len(want))
         for n, (a, b) in enumerate(zip(want, got), start=1):
             assert squeeze(FOLIO.sub("", a)) == squeeze(FOLIO.sub("", b)), (docx_file.name, n)
+
+
+# -- the county's kinds, for the example county -------------------------------------------------
+
+COUNTY = EXAMPLES / "清溪县"
+COUNTY_KINDS = [k for k in kinds(Scope.county) if "docx" in k.formats]
+
+
+@dataclass
+class CountyPrinted:
+    """The example county built with --pdf, and what may never break across lines in it."""
+
+    out: Path
+    date_text: str
+    tokens: set[str]
+
+    def pdf(self, docx_rel: str) -> Path:
+        return self.out / PDF_DIR / Path(docx_rel).with_suffix(".pdf")
+
+
+@pytest.fixture(scope="module")
+def county_printed(tmp_path_factory: pytest.TempPathFactory) -> CountyPrinted:
+    """Return the example county built with every county kind and converted to PDF."""
+    from fupin_docs.county.build import CountyOptions, build_county, check_county_project
+    from fupin_docs.county.common import base_context as county_base
+
+    require_tool("soffice", "fonts", "pdftotext", "pdfinfo", "pdffonts")
+    out = tmp_path_factory.mktemp("paper") / "清溪县"
+    build_county(COUNTY, CountyOptions(out_dir=out, pdf=True, jobs=2))
+    cf, _ = check_county_project(COUNTY, jobs=1)
+    found = {t.name for s in cf.schools for t in s.teachers}
+    found |= {t.phone for s in cf.schools for t in s.teachers if t.phone}
+    found |= {p.name for s in cf.schools for p in s.pupils} | {
+        p.head for s in cf.schools for p in s.pupils}
+    found |= {c.name for s in cf.schools for c in s.missing}
+    return CountyPrinted(out, county_base(cf)["county"]["date_text"],
+                         {t for t in found if len(squeeze(t)) > 1})
+
+
+@pytest.mark.parametrize("key", [k.key for k in COUNTY_KINDS])
+def test_every_county_record_is_right_on_paper(county_printed: CountyPrinted, key: str) -> None:
+    p = county_printed
+    kind = next(k for k in COUNTY_KINDS if k.key == key)
+    files = sorted(f"{kind.folder}/{f.name}" for f in (p.out / kind.folder).glob("*.docx"))
+    assert files, key  # one per county, or one per school
+    for rel in files:
+        pdf = p.pdf(rel)
+        assert pdf.is_file(), f"no PDF for {rel}"
+        pages = pdf_page_texts(pdf)
+        text = squeeze("".join(FOLIO.sub("", page) for page in pages))
+        lost = [t for t in docx_texts(p.out / rel) if squeeze(t) and squeeze(t) not in text]
+        assert not lost, (rel, lost[:5])
+        left = [mark for mark in LEFTOVERS if mark in "".join(pages)]
+        assert not left, (rel, left)
+        lines = [squeeze(line) for _, line in pdf_lines(pdf)]
+        split = [t for t in p.tokens if squeeze(t) in text
+                 and not any(squeeze(t) in line for line in lines)]
+        assert not split, (rel, split)
+        fonts = pdf_fonts(pdf)
+        assert any(f.startswith("FandolFang") for f in fonts), (rel, fonts)
+        stray = sorted(f for f in fonts if not ALLOWED_FONTS.search(f))
+        assert not stray, (rel, stray)
+        if kind.gongwen:  # the 署名 and the 成文日期 on the last page, with the text before
+            assert squeeze(p.date_text) in squeeze(pages[-1]), rel
+        else:  # forms: 第X页 共Y页 on each page
+            for n, page in enumerate(pages, start=1):
+                assert f"第{n}页" in squeeze(page) and f"共{len(pages)}页" in squeeze(page), rel
+
+
+def test_county_workbooks_print_one_page_wide_with_their_header(
+        county_printed: CountyPrinted, tmp_path: Path) -> None:
+    p = county_printed
+    books = {p.out / "县资助台账/县资助台账.xlsx": ("政策依据", "金额（万元）", "每学年金额（元）"),
+             p.out / "教师教育扶贫信息库/教师教育扶贫信息库.xlsx": ("结对学生", "结对方式"),
+             p.out / "县控辍保学台账/县控辍保学台账.xlsx": ("未入学", "结对教师", "核对结果")}
+    for (book, last_headers), pdf in zip(books.items(), convert_folder(list(books), tmp_path)):
+        pages = pdf_page_texts(pdf)
+        assert pages, book.name
+        for n, page in enumerate(pages, start=1):
+            # every page of every sheet: the column headers and 第 n 页 at the foot
+            assert "序号" in page and f"第{n}页" in squeeze(page), (book.name, n)
+        # each sheet's last column is on its pages: fit to width, no column cut off
+        whole = squeeze("".join(pages))
+        assert all(h in whole for h in last_headers), book.name
