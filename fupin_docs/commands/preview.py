@@ -169,6 +169,10 @@ def preview_project(project: Path, out_dir: Path) -> Path:
         raise ToolMissing(pdftoppm_missing_message())
     if find_soffice() is None:
         raise ToolMissing(soffice_missing_message())
+    from fupin_docs.county.model import is_county
+
+    if is_county(Path(project)):
+        return preview_county(Path(project), out_dir)
     keys = tuple(k.key for k in kinds()
                  if k.scope in (Scope.school, Scope.household, Scope.child))
     with tempfile.TemporaryDirectory(prefix="fupin-preview-build-") as tmp:
@@ -176,6 +180,25 @@ def preview_project(project: Path, out_dir: Path) -> Path:
         result = build(Path(project), BuildOptions(out_dir=built, only=keys))
         files = blank_forms(Path(project), built, result.files)
         return make_previews(first_documents(Path(project), built, files), out_dir)
+
+
+def preview_county(county: Path, out_dir: Path) -> Path:
+    """Return index.html in `out_dir` showing every page of each county kind (the first
+    school's list for a kind of one per school), after building the county into a temporary
+    folder."""
+    from fupin_docs.county.build import CountyOptions, build_county
+
+    with tempfile.TemporaryDirectory(prefix="fupin-preview-build-") as tmp:
+        built = Path(tmp) / "build"
+        result = build_county(county, CountyOptions(out_dir=built))
+        picked: dict[str, Path] = {}
+        for kind in kinds(Scope.county):
+            suffix = "docx" if "docx" in kind.formats else "xlsx"
+            rel = next((r for r in result.files if r.startswith(f"{kind.folder}/")
+                        and r.endswith(f".{suffix}")), None)  # the county's order
+            if rel is not None:
+                picked[kind.label] = built / rel
+        return make_previews(picked, out_dir)
 
 
 def blank_forms(project: Path, built: Path, files: dict[str, str]) -> dict[str, str]:
@@ -204,4 +227,5 @@ def blank_forms(project: Path, built: Path, files: dict[str, str]) -> dict[str, 
     return found
 
 
-__all__ = ["first_documents", "make_previews", "pdftoppm_missing_message", "preview_project"]
+__all__ = ["first_documents", "make_previews", "pdftoppm_missing_message", "preview_county",
+           "preview_project"]

@@ -183,3 +183,22 @@ def test_the_county_report_is_a_proper_gongwen(built: dict[str, Any]) -> None:
 
     report = built["out"] / "县教育扶贫工作汇报" / "县教育扶贫工作汇报.docx"
     assert lint_docx(report) == []
+
+
+def test_preview_of_a_county_shows_every_county_kind(tmp_path: Path) -> None:
+    import re
+
+    from click.testing import CliRunner
+
+    from fupin_docs.cli import main
+    from fupin_docs.documents.registry import Scope, kinds
+    from tests.helpers import require_tool
+
+    require_tool("soffice", "fonts", "pdftoppm")
+    result = CliRunner().invoke(main, ["preview", str(COUNTY), "-o", str(tmp_path / "p")])
+    assert result.exit_code == 0, result.output
+    html = (tmp_path / "p" / "index.html").read_text("utf-8")
+    for doc in kinds(Scope.county):
+        assert f"<h2>{doc.label}<small>" in html, doc.label
+    assert "城关小学.docx" in html  # the first school's list
+    assert len(re.findall(r'<img src="', html)) >= len(kinds(Scope.county))
