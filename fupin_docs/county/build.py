@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import logging
 import os
+import signal
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -285,8 +286,17 @@ def run_schools(tasks: list[SchoolTask], jobs: int | None) -> Iterator[SchoolOut
         for task in tasks:
             yield load_school(replace(task, jobs=jobs))
         return
-    with ProcessPoolExecutor(workers) as pool:
+    with ProcessPoolExecutor(workers, initializer=_quiet_worker) as pool:
         yield from _in_order(pool, load_school, tasks, 2 * workers)
+
+
+def _quiet_worker() -> None:
+    """Leave stopping to the main process: Ctrl-C goes to the whole process group, and the
+    main process's stop handlers are not a worker's (as output.batch's workers do)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    for name in ("SIGTERM", "SIGHUP"):
+        if hasattr(signal, name):
+            signal.signal(getattr(signal, name), signal.SIG_DFL)
 
 
 def load_school(task: SchoolTask) -> SchoolOutcome:
@@ -375,7 +385,7 @@ def render_county_kind(kind: Document, cf: CountyFacts, templates: TemplateSet,
         for job in jobs_:
             yield from render_record(job)
         return
-    with ProcessPoolExecutor(workers) as pool:
+    with ProcessPoolExecutor(workers, initializer=_quiet_worker) as pool:
         for written in _in_order(pool, render_record, jobs_, 2 * workers):
             yield from written
 
