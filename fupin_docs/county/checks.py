@@ -13,7 +13,7 @@ from decimal import Decimal
 from fupin_docs.cnformat import mask_id, wan, yuan
 from fupin_docs.county.facts import Category, CountyFacts
 from fupin_docs.county.model import WrittenMoney
-from fupin_docs.county.summary import Person, SchoolSummary
+from fupin_docs.county.summary import Item, Person, SchoolSummary
 from fupin_docs.errors import Location, Problem
 from fupin_docs.i18n import tr
 
@@ -243,8 +243,6 @@ def _matched(cf: CountyFacts, parts: list) -> list[Category | None]:
         cat = found.get(part.item)
         if cat is None and part.item in names:  # an item of the table no pupil receives
             item = next(i for i in cf.policy.items if part.item in (i.id, i.name))
-            from fupin_docs.county.summary import Item
-
             cat = Category(Item(item.id, item.name, item.kind, item.source or ""))
         out.append(cat)
     return out

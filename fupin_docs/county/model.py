@@ -8,7 +8,6 @@ nothing else. Every school may read its own folder, the county's and those roots
 
 from __future__ import annotations
 
-import datetime as dt
 import difflib
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -297,14 +296,3 @@ def _found(county: County, problems: list[Problem]) -> list[SchoolRef]:
             Location(COUNTY_FILE), tr("可以用 fupin-docs init 县文件夹/学校名 新建学校",
                                       "make one with fupin-docs init")))
     return found
-
-
-def county_roots(county: County) -> tuple[Path, ...]:
-    """Return the folders each school of `county` may read besides its own: the county's
-    folder and the roots it names (and those given on the command line)."""
-    return tuple(county.roots.folders)
-
-
-def report_date(county: County) -> dt.date:
-    """Return the county's 成文日期."""
-    return county.config.county.report_date

@@ -164,3 +164,14 @@ def test_big_sheets_keep_text_as_text_and_print_one_page_wide() -> None:
     assert sheet.page_setup.fitToWidth == 1 and sheet.page_setup.orientation == "landscape"
     assert sheet.print_title_rows.replace("$", "") == "2:2" and sheet.auto_filter.ref == "A2:C5"
     assert sheet.max_row == 6
+
+
+def test_county_yaml_errors_are_located(tmp_path: Path, runner: CliRunner) -> None:
+    root = small(tmp_path, "county:\n  name: 测试县\n  reprot_date: 2018-07-20\n")
+    result = runner.invoke(main, ["check", str(root)])
+    assert result.exit_code == 1
+    assert "county.yaml 第3行" in result.output and "reprot_date" in result.output
+    english = runner.invoke(main, ["--lang", "en", "build", str(root), "-o",
+                                   str(tmp_path / "out")])
+    assert english.exit_code == 1 and "unknown key" in english.output
+    assert not (tmp_path / "out").exists()
