@@ -5,8 +5,8 @@ The county is generated: N schools of P registered pupils each (two children per
 on the roll, a teacher per five households, ten villages a school, primary and junior schools
 in turn); every tenth household has a third child at the next school, where the family is
 listed too and the child is on the roll (the cross-checks match them, and tell of the family
-paired by teachers of both schools); the county states its schools and pupils. Prints wall time and peak memory (the main
-process, the largest worker, and the whole tree from getrusage).
+paired by teachers of both schools); the county states its schools and pupils. Prints wall
+time and peak memory (the main process, the largest worker, and all of them at once).
 
     python bench/bench_county.py                   # 150 schools × 300 pupils
     python bench/bench_county.py --schools 20 --build-schools
