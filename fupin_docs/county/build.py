@@ -200,6 +200,10 @@ def load_county(county: County, res: Resources, options: CountyOptions, *,
                "（报告中写明未纳入的学校）",
                "fix them, or add --skip-invalid to leave those schools out"))])
     summaries = [o.summary for o in outcomes if o.summary is not None]
+    if not summaries:
+        raise DataError(errors + [Problem(tr("没有一所学校的资料可以汇总，全县的文书都未生成",
+                                             "no school's data can be rolled up; nothing was "
+                                             "written"))])
     cf = CountyFacts(county, res.policy, res.boilerplate, summaries,
                      [Skipped(o.key, len(o.errors)) for o in failed],
                      full_ids=options.full_ids or county.config.ledger_full_ids,

@@ -175,3 +175,12 @@ def test_county_yaml_errors_are_located(tmp_path: Path, runner: CliRunner) -> No
                                    str(tmp_path / "out")])
     assert english.exit_code == 1 and "unknown key" in english.output
     assert not (tmp_path / "out").exists()
+
+
+def test_a_county_whose_every_school_has_errors_writes_nothing(tmp_path: Path) -> None:
+    root = small(tmp_path, bad=True)
+    (root / "county.yaml").write_text(COUNTY_HEAD + "schools: [乙小学]\n", encoding="utf-8")
+    with pytest.raises(DataError) as info:
+        build_county(root, CountyOptions(out_dir=tmp_path / "out", jobs=1, skip_invalid=True))
+    assert "没有一所学校的资料可以汇总" in info.value.message
+    assert not (tmp_path / "out").exists()
