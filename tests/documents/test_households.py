@@ -730,7 +730,7 @@ def test_only_some_documents(tmp_path, runner):
                                   "--only", "letter,notice"])
     assert result.exit_code == 0, result.output
     assert sorted(p.name for p in out.iterdir()) == sorted(
-        ["manifest.json", FOLDERS["letter"], FOLDERS["notice"]])
+        [".stamps.json", "manifest.json", FOLDERS["letter"], FOLDERS["notice"]])
     assert len(list((out / FOLDERS["notice"]).glob("*.docx"))) == len(HOUSEHOLDS)
 
 
