@@ -17,12 +17,12 @@ from fupin_docs.county.common import COUNTY_ORDER, base_context, county_context,
 from fupin_docs.county.facts import CountyFacts
 from fupin_docs.county.summary import SchoolSummary
 from fupin_docs.documents.privacy import privacy_for
+from fupin_docs.documents.public import list_form
 from fupin_docs.documents.registry import Audience, Document, Orientation, Paper, Scope, register
 from fupin_docs.gongwen.forms import LANDSCAPE
 from fupin_docs.gongwen.measures import Column, fit_widths
 
 PRIVACY = privacy_for(Audience.public)
-HEADER = ["序号", "所在地", "户主", "学生", "学段年级", "身份证号", "资助项目", "每学年"]
 
 
 def publicity(cf: CountyFacts) -> dict[str, Any]:
@@ -78,33 +78,16 @@ def records(cf: CountyFacts) -> Iterator[tuple[tuple[str, ...], Mapping[str, Any
 
 
 def word_template() -> Any:
-    """Return the Word template: landscape, one row per pupil, ID numbers masked."""
-    from docx.enum.text import WD_ALIGN_PARAGRAPH
-
-    from fupin_docs.gongwen import forms, layout
-    from fupin_docs.gongwen.tables import fitted_table
-
-    doc = forms.new_form(LANDSCAPE, page_numbers=True)
-    layout.add_title(doc, "{{ school.short_name }}建档立卡贫困家庭学生资助公示名单",
-                     blank_after=False)
-    layout.add_body(doc, "根据资助政策公开、金额公开、资助对象公开的要求，现将{{ school.name }}"
-                         "建档立卡贫困家庭学生{{ county.school_year }}享受资助情况公示如下。"
-                         "公示期：{{ publicity.start }}至{{ publicity.end }}"
-                         "（{{ publicity.days }}天）。如有异议，请在公示期内向"
-                         "{{ county.aid_centre or county.bureau }}反映，监督电话："
-                         "{{ publicity.phone or \"（未填写）\" }}"
-                         "{% if publicity.bureau_phone %}；{{ county.bureau }}监督电话："
-                         "{{ publicity.bureau_phone }}{% endif %}。")
-    fitted_table(doc, HEADER, "r in public_rows",
-                 ["{{ r.number }}", "{{ r.unit | bare }}", "{{ r.head | bare }}",
-                  "{{ r.name | bare }}", "{{ r.stage_text | bare }}",
-                  "{{ r.id_masked | bare or \"—\" }}",
-                  "{{ r.items or \"—\" }}", "{{ r.amount | yuan }}"],
-                 "public", LANDSCAPE.width_twips)
-    layout.add_body(doc, "合计：{{ public_rows | length }}人，每学年{{ public_total | yuan }}。")
-    layout.add_plain(doc, "{{ county.aid_centre or county.signing_unit }}　"
-                          "{{ county.date_text }}").alignment = WD_ALIGN_PARAGRAPH.RIGHT
-    return doc
+    """Return the Word template: the school's public list, posted by the county."""
+    return list_form("根据资助政策公开、金额公开、资助对象公开的要求，现将{{ school.name }}"
+                     "建档立卡贫困家庭学生{{ county.school_year }}享受资助情况公示如下。"
+                     "公示期：{{ publicity.start }}至{{ publicity.end }}"
+                     "（{{ publicity.days }}天）。如有异议，请在公示期内向"
+                     "{{ county.aid_centre or county.bureau }}反映，监督电话："
+                     "{{ publicity.phone or \"（未填写）\" }}"
+                     "{% if publicity.bureau_phone %}；{{ county.bureau }}监督电话："
+                     "{{ publicity.bureau_phone }}{% endif %}。",
+                     "{{ county.aid_centre or county.signing_unit }}　{{ county.date_text }}")
 
 
 COUNTY_PUBLIC = register(Document(

@@ -115,6 +115,18 @@ def public_xlsx(facts: Facts, ctx: Mapping[str, Any] | None) -> bytes:
 
 def word_template() -> Any:
     """Return the Word template: landscape, one row per pupil, ID numbers masked."""
+    return list_form("根据资助政策公开、金额公开、资助对象公开的要求，现将本校建档立卡贫困家庭"
+                     "学生享受资助情况公示如下。公示期：{{ publicity.start }}至"
+                     "{{ publicity.end }}（{{ publicity.days }}天）。如有异议，请在公示期内"
+                     "向学校反映，监督电话：{{ publicity.phone or \"（未填写）\" }}"
+                     "{% if publicity.bureau_phone %}；上级教育部门监督电话："
+                     "{{ publicity.bureau_phone }}{% endif %}。",
+                     "{{ school.signing_unit }}　{{ school.date_text }}")
+
+
+def list_form(intro: str, signature: str) -> Any:
+    """Return a public list's Word template: its title, `intro`, one row per pupil (ID
+    numbers masked), the total and `signature` (a school's list and a county's alike)."""
     from docx.enum.text import WD_ALIGN_PARAGRAPH
 
     from fupin_docs.gongwen import forms, layout
@@ -123,12 +135,7 @@ def word_template() -> Any:
     doc = forms.new_form(LANDSCAPE, page_numbers=True)
     layout.add_title(doc, "{{ school.short_name }}建档立卡贫困家庭学生资助公示名单",
                      blank_after=False)
-    layout.add_body(doc, "根据资助政策公开、金额公开、资助对象公开的要求，现将本校建档立卡贫困家庭"
-                         "学生享受资助情况公示如下。公示期：{{ publicity.start }}至"
-                         "{{ publicity.end }}（{{ publicity.days }}天）。如有异议，请在公示期内"
-                         "向学校反映，监督电话：{{ publicity.phone or \"（未填写）\" }}"
-                         "{% if publicity.bureau_phone %}；上级教育部门监督电话："
-                         "{{ publicity.bureau_phone }}{% endif %}。")
+    layout.add_body(doc, intro)
     fitted_table(doc, HEADER, "r in public_rows",
                  ["{{ r.number }}", "{{ r.unit | bare }}", "{{ r.head | bare }}",
                   "{{ r.name | bare }}", "{{ r.stage_text | bare }}",
@@ -136,8 +143,7 @@ def word_template() -> Any:
                   "{{ r.items or \"—\" }}", "{{ r.amount | yuan }}"],
                  "public", LANDSCAPE.width_twips)
     layout.add_body(doc, "合计：{{ public_rows | length }}人，每学年{{ public_total | yuan }}。")
-    layout.add_plain(doc, "{{ school.signing_unit }}　{{ school.date_text }}").alignment = \
-        WD_ALIGN_PARAGRAPH.RIGHT
+    layout.add_plain(doc, signature).alignment = WD_ALIGN_PARAGRAPH.RIGHT
     return doc
 
 
