@@ -56,8 +56,9 @@ from fupin_docs.output.build import (
     prepare,
     render_school_kind,
 )
+from fupin_docs.output.manifest import MANIFEST, manifest_bytes, sha256
 from fupin_docs.output.naming import UniqueNames, fit_bytes, safe_name
-from fupin_docs.output.staging import MANIFEST, Staging, manifest_bytes, sha256, write_into
+from fupin_docs.output.staging import Staging, write_into
 from fupin_docs.render.docx import CompiledDocx
 from fupin_docs.render.env import make_env
 from fupin_docs.render.limits import DEFAULT, Limits

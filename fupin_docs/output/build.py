@@ -21,17 +21,16 @@ from fupin_docs.facts.facts import Facts
 from fupin_docs.i18n import tr
 from fupin_docs.output import fingerprint
 from fupin_docs.output.batch import Setup, UnitJob, render_units, word_template
-from fupin_docs.output.naming import UniqueNames, file_stem, fit_bytes, safe_name
-from fupin_docs.output.staging import (
+from fupin_docs.output.manifest import (
     MANIFEST,
-    Carry,
-    Staging,
     intact,
     manifest_bytes,
     read_manifest,
     read_stamps,
     sha256,
 )
+from fupin_docs.output.naming import UniqueNames, file_stem, fit_bytes, safe_name
+from fupin_docs.output.staging import Carry, Staging
 from fupin_docs.render.env import make_env
 from fupin_docs.render.limits import DEFAULT, Limits
 from fupin_docs.render.text import CompiledText

@@ -1,4 +1,4 @@
-"""The writer: sealed manifests, write errors as messages, links and leftovers."""
+"""The writer and its manifest: sealed manifests, write errors as messages, links, leftovers."""
 
 from __future__ import annotations
 
@@ -11,15 +11,8 @@ from pathlib import Path
 import pytest
 
 from fupin_docs.errors import FupinError
-from fupin_docs.output.staging import (
-    MANIFEST,
-    Staging,
-    WriteFailed,
-    manifest_bytes,
-    read_manifest,
-    remove_stale,
-    write_into,
-)
+from fupin_docs.output.manifest import MANIFEST, manifest_bytes, read_manifest
+from fupin_docs.output.staging import Staging, WriteFailed, remove_stale, write_into
 
 
 def _sealed(folder: Path, outputs: dict[str, str]) -> None:
