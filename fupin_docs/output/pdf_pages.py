@@ -4,6 +4,7 @@ the pages between its record mark and the next one."""
 
 from __future__ import annotations
 
+import logging
 import re
 import shutil
 from collections.abc import Iterable, Sequence
@@ -18,6 +19,7 @@ from fupin_docs.output.pdf import convert_files
 from fupin_docs.render.merge import RECORD_MARK
 
 # LibreOffice writes the "_" of a name as its code, 5F: /5FFupinRec00001
+log = logging.getLogger(__name__)
 _MARK = re.compile(r"/?(?:_|#?5F)" + re.escape(RECORD_MARK.split("{")[0].lstrip("_"))
                    + r"(\d+)$")
 
@@ -89,8 +91,19 @@ def build_pdfs(root: Path, written: Iterable[str], kinds: Sequence[Document],
                 cuts.append((single, targets))
         # a household's own Word file: its PDF is cut out of its print file's
     made = convert_files(jobs)
+    uncut: dict[Path, Path] = {}
     for source, targets in cuts:
-        made += split_records(source, targets)
+        try:
+            made += split_records(source, targets)
+        except FupinError:  # a LibreOffice that keeps no bookmarks: lay the households out
+            uncut.update({root / target.relative_to(root / pdf_dir).with_suffix(".docx"): target
+                          for target in targets})
+    if uncut:
+        log.warning(tr(f"这个 LibreOffice 没有保留记录标记，{len(uncut)} 户的 PDF "
+                       "改为逐户转换（较慢）",
+                       f"this LibreOffice keeps no record marks: {len(uncut)} households' PDFs "
+                       "converted one by one (slower)"))
+        made += convert_files(uncut)
     shutil.rmtree(root / SPLIT_SOURCES, ignore_errors=True)
     return [path for path in made if SPLIT_SOURCES not in path.parts]
 

@@ -265,3 +265,22 @@ def test_pdf_refuses_wrong_faces_unless_allowed(runner, tmp_path: Path,
     allowed = runner.invoke(main, args + ["--allow-font-fallback"])
     assert allowed.exit_code == 0, allowed.output
     assert [f.name for f in converted] == ["汇报材料.docx"]
+
+
+def test_a_libreoffice_without_record_marks_converts_households_one_by_one(
+        minimal: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An older LibreOffice may not keep the bookmarks the PDFs are cut at: every household
+    still gets its PDF, converted from its own Word file."""
+    from fupin_docs.output import pdf_pages
+    from fupin_docs.output.build import BuildOptions, build
+    from tests.helpers import pdf_page_texts, require_tool
+
+    require_tool("soffice", "fonts", "pdftotext")
+    monkeypatch.setattr(pdf_pages, "record_starts", lambda pdf: [])
+    out = tmp_path / "out"
+    build(minimal, BuildOptions(out_dir=out, only=("letter", "card"), pdf=True,
+                                allow_font_fallback=True))
+    for word in out.glob("*/*.docx"):
+        pdf = out / "PDF" / word.relative_to(out).with_suffix(".pdf")
+        head = word.stem.split("_")[2]
+        assert head in "".join(pdf_page_texts(pdf)), word.name
