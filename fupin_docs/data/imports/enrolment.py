@@ -12,11 +12,8 @@ from fupin_docs.data.imports.cells import CODE, DATE, ID, BadCell, id_text
 from fupin_docs.data.imports.headers import (
     Field,
     Layout,
-    column_notes,
-    find_header,
-    missing_columns,
 )
-from fupin_docs.data.imports.registry import not_this_kind
+from fupin_docs.data.imports.registry import headed_tables
 from fupin_docs.data.imports.rows import Row, RowReader
 from fupin_docs.data.imports.tables import read_tables
 from fupin_docs.errors import Location, Problem
@@ -94,24 +91,12 @@ def read_enrolment(path: Path, name: str) -> EnrolmentFile:
     """Return the pupils of a 学籍 export, and every problem found reading it."""
     tables, problems = read_tables(path, name)
     out = EnrolmentFile(name, [], problems)
-    headed = 0
-    for table in tables:
-        header = find_header(table.rows, LAYOUT)
-        if header is None:
-            continue
-        headed += 1
-        problems += list(column_notes(table, header, LAYOUT))
-        missing = missing_columns(table, header, LAYOUT)
-        if missing:
-            problems += missing
-            continue
+    for table, header in headed_tables(tables, LAYOUT, problems):
         out.has_school |= header.has("school")
         for row in RowReader(table, header, problems).rows():
             pupil = _pupil(name, row, problems)
             if pupil is not None:
                 out.pupils.append(pupil)
-    if tables and not headed:
-        problems.append(not_this_kind(tables[0], LAYOUT))
     return out
 
 

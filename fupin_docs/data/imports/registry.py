@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from fupin_docs.data.imports.cells import CODE, DATE, ID, PHONE, BadCell, id_text
 from fupin_docs.data.imports.headers import (
     Field,
+    Header,
     Layout,
     cell_at,
     column_notes,
@@ -115,17 +117,7 @@ def read_registry(path: Path, name: str) -> RegistryFile:
     tables, problems = read_tables(path, name)
     out = RegistryFile(name, [], problems)
     by_id: dict[str, Home] = {}
-    headed = 0
-    for table in tables:
-        header = find_header(table.rows, LAYOUT)
-        if header is None:
-            continue
-        headed += 1
-        problems += list(column_notes(table, header, LAYOUT))
-        missing = missing_columns(table, header, LAYOUT)
-        if missing:
-            problems += missing
-            continue
+    for table, header in headed_tables(tables, LAYOUT, problems):
         out.has |= {f.key for f in header.columns.values()}
         for row in RowReader(table, header, problems).rows():
             member = Member(row, table)
@@ -146,9 +138,28 @@ def read_registry(path: Path, name: str) -> RegistryFile:
                 home = by_id[ident] = Home(ident)
                 out.homes.append(home)
             home.members.append(member)
-    if tables and not headed:
-        problems.append(not_this_kind(tables[0], LAYOUT))
     return out
+
+
+def headed_tables(tables: list[Table], layout: Layout, problems: list[Problem]
+                  ) -> Iterator[tuple[Table, Header]]:
+    """Yield each table that has `layout`'s header, with the header; add to `problems` what
+    its columns tell, skip one that lacks a column it needs, and say so when no table of the
+    file has the header at all."""
+    headed = 0
+    for table in tables:
+        header = find_header(table.rows, layout)
+        if header is None:
+            continue
+        headed += 1
+        problems += list(column_notes(table, header, layout))
+        missing = missing_columns(table, header, layout)
+        if missing:
+            problems += missing
+            continue
+        yield table, header
+    if tables and not headed:
+        problems.append(not_this_kind(tables[0], layout))
 
 
 def not_this_kind(table: Table, layout: Layout) -> Problem:
