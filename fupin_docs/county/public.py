@@ -17,10 +17,8 @@ from fupin_docs.county.common import COUNTY_ORDER, base_context, county_context,
 from fupin_docs.county.facts import CountyFacts
 from fupin_docs.county.summary import SchoolSummary
 from fupin_docs.documents.privacy import privacy_for
-from fupin_docs.documents.public import list_form
+from fupin_docs.documents.public import list_form, list_widths
 from fupin_docs.documents.registry import Audience, Document, Orientation, Paper, Scope, register
-from fupin_docs.gongwen.forms import LANDSCAPE
-from fupin_docs.gongwen.measures import Column, fit_widths
 
 PRIVACY = privacy_for(Audience.public)
 
@@ -58,16 +56,7 @@ def school_list(cf: CountyFacts, school: SchoolSummary | None) -> dict[str, Any]
                      "items": "、".join(items), "amount": kind.total})
         total += kind.total
     ctx.update({"public_rows": rows, "public_total": total})
-    ctx["widths"] = {"public": fit_widths([
-        Column(("序号", *(str(r["number"]) for r in rows))),
-        Column(("所在地", *(r["unit"] for r in rows))),
-        Column(("户主", *(r["head"] for r in rows))),
-        Column(("学生", *(r["name"] for r in rows))),
-        Column(("学段年级", *(r["stage_text"] for r in rows))),
-        Column(("身份证号", *(r["id_masked"] or "—" for r in rows))),
-        Column(("资助项目", *(r["items"] for r in rows)), keep=False, min_chars=16),
-        Column(("每学年", *(f"{r['amount']:.0f}元" for r in rows))),
-    ], LANDSCAPE.width_twips)}
+    ctx["widths"] = {"public": list_widths(rows)}
     return ctx
 
 

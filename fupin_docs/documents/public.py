@@ -7,7 +7,7 @@ here; its total is the ledger's 本校学生 subtotal. The 公示期 and 监督�
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import Any, TypedDict
 
@@ -78,7 +78,13 @@ def public_context(facts: Facts, household: Household | None = None) -> dict[str
                      "amount": aid.yearly_total})
         total += aid.yearly_total
     ctx.update({"public_rows": rows, "public_total": total, "publicity": publicity(facts)})
-    ctx["widths"] = {"public": fit_widths([
+    ctx["widths"] = {"public": list_widths(rows)}
+    return ctx
+
+
+def list_widths(rows: Sequence[Any]) -> list[int]:
+    """Return the public list's column widths, sized to what its rows hold."""
+    return fit_widths([
         Column(("序号", *(str(r["number"]) for r in rows))),
         Column(("所在地", *(r["unit"] for r in rows))),
         Column(("户主", *(r["head"] for r in rows))),
@@ -87,8 +93,7 @@ def public_context(facts: Facts, household: Household | None = None) -> dict[str
         Column(("身份证号", *(r["id_masked"] or "—" for r in rows))),
         Column(("资助项目", *(r["items"] for r in rows)), keep=False, min_chars=16),
         Column(("每学年", *(f"{r['amount']:.0f}元" for r in rows))),
-    ], LANDSCAPE.width_twips)}
-    return ctx
+    ], LANDSCAPE.width_twips)
 
 
 def public_xlsx(facts: Facts, ctx: Mapping[str, Any] | None) -> bytes:
