@@ -45,6 +45,7 @@ from fupin_docs.render.images import (
 from fupin_docs.render.limits import DEFAULT, LimitExceeded, deadline, generate, limit_message
 from fupin_docs.render.locate import template_line
 from fupin_docs.render.runs import keep_runs
+from fupin_docs.render.tables import as_lxml_writes, cells_outside_row_tags, grid_fixed_by_rows
 
 XML_DECLARATION = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
 DOCUMENT = "word/document.xml"
@@ -234,6 +235,8 @@ class CompiledDocx:
         self.final_sectpr = ""
         self.body_static = ""
         self._fix_tables = False
+        #: only {%tr %} rows: no grid to fix, but the XML is written the way fix_tables writes it
+        self._lxml_form = False
         self.has_docpr = False
         self.text_width = DEFAULT_TEXT_WIDTH
         #: every picture an InlineImage value has shown, by relationship id
@@ -317,10 +320,16 @@ class CompiledDocx:
         self.has_docpr = "<wp:docPr" in inner
         self.text_width = _text_width(self.final_sectpr)
         part = self._compile(DOCUMENT, "", inner, full)
-        # a cell turned into a tag ({%tc …%}, {#tc …#}) or a span set by a tag changes the
-        # number of cells of a row: the column grid is recomputed after each render
-        self._fix_tables = bool(_TABLE_LOOP.search(_TAG.sub("", inner))) or (
-            part is not None and len(_CELL.findall(part.source)) != len(_CELL.findall(inner)))
+        cells = len(_CELL.findall(part.source)) if part is not None else 0
+        if part is None or cells == len(_CELL.findall(inner)):
+            pass  # no cell or row became a tag
+        elif (_TABLE_LOOP.search(_TAG.sub("", inner)) or cells != cells_outside_row_tags(full)
+              or not grid_fixed_by_rows(full)):
+            # a cell turned into a tag ({%tc …%}, {#tc …#}) or a span set by a tag changes the
+            # number of cells of a row: the column grid is recomputed after each render
+            self._fix_tables = True
+        else:  # only {%tr %} rows: the grid stays, the XML is written as fix_tables writes it
+            self._lxml_form = True
         if part is None:
             self.body_static = inner
         else:
@@ -414,15 +423,21 @@ class CompiledDocx:
         if part is None:
             return self.body_static
         body = self._render(part, context)
-        if self._fix_tables:
-            # Column loops change the cell count; docxtpl's fix_tables repairs w:tblGrid.
-            doc = self.body_prefix[len(XML_DECLARATION):] + body + self.final_sectpr
-            tree = self._docxtpl.fix_tables(doc + self.body_suffix)
-            _, inner, _ = _split_body(etree.tostring(tree, encoding="unicode"))
-            body = inner[: len(inner) - len(self.final_sectpr)] if self.final_sectpr else inner
+        if self._lxml_form:
+            body = as_lxml_writes(body) or self._fixed(body)
+        elif self._fix_tables:
+            body = self._fixed(body)
         if self.has_docpr or "<wp:docPr" in body:  # pictures of the template or of the data
             body = renumber(DOCPR_ID, body, 1001)[0]
         return body
+
+    def _fixed(self, body: str) -> str:
+        """Return `body` after docxtpl's fix_tables, which repairs w:tblGrid when column
+        loops change the cell count (and writes the XML again through lxml)."""
+        doc = self.body_prefix[len(XML_DECLARATION):] + body + self.final_sectpr
+        tree = self._docxtpl.fix_tables(doc + self.body_suffix)
+        _, inner, _ = _split_body(etree.tostring(tree, encoding="unicode"))
+        return inner[: len(inner) - len(self.final_sectpr)] if self.final_sectpr else inner
 
     def render_part(self, name: str, context: Mapping) -> str:
         """Return the full rendered XML of a templated header, footer or footnotes part."""

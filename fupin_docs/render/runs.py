@@ -115,7 +115,26 @@ def _rewrite(m: re.Match[str]) -> str:
 
 def keep_runs(xml: str) -> str:
     """Return rendered WordprocessingML with kept tokens and rare characters in runs of their
-    own (see the module's docstring); XML without either is returned as it is."""
-    if not _NEEDS.search(xml):
+    own (see the module's docstring); XML without either is returned as it is.
+
+    Only the runs holding such a character are looked at: the same result as rewriting every
+    simple run (a run's text holds no "<", so the run around a character opens at the last
+    ``<w:r>`` or ``<w:r `` before it), without a call per run of the document.
+    """
+    found = _NEEDS.search(xml)
+    if found is None:
         return xml
-    return _RUN.sub(_rewrite, xml)
+    out: list[str] = []
+    done = 0  # out holds xml[:done]
+    while found is not None:
+        at = found.start()
+        start = max(xml.rfind("<w:r>", done, at), xml.rfind("<w:r ", done, at))
+        run = _RUN.match(xml, start) if start >= 0 else None
+        if run is None or run.end() <= at:  # not in a simple run's text: left as it is
+            found = _NEEDS.search(xml, at + 1)
+            continue
+        out += (xml[done:start], _rewrite(run))
+        done = run.end()
+        found = _NEEDS.search(xml, done)
+    out.append(xml[done:])
+    return "".join(out)

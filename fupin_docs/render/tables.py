@@ -1,0 +1,94 @@
+"""Whether a template's tables need docxtpl's fix_tables after each render, and the XML a
+render would have after fix_tables' parse and serialization when nothing in it changes.
+
+docxtpl's fix_tables parses the whole document and writes it again (a quarter of a notice's
+render). It only changes the column grid when a row can gain or lose cells; rows repeated or
+dropped by ``{%tr %}`` are copies of rows that already fit the grid. For those templates the
+grid is left alone and only lxml's way of writing is reproduced, which a few string passes do
+exactly for the XML Jinja makes from a Word template; anything unusual takes the parse.
+"""
+
+from __future__ import annotations
+
+import re
+
+from lxml import etree
+
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_ROW_TAG = re.compile(r"\{[%{#]-?\s*tr\s")
+#: an element with nothing inside: lxml writes it self-closed (possessive: no backtracking)
+_EMPTY = re.compile(r"<([^\s<>/]++)([^<>]*+)></\1>")
+#: what lxml would write differently from how it is here: a character reference or entity
+#: other than the three lxml writes, a raw ">" in text, "\n" "\t" "\r" (normalised by the
+#: parser) and other control characters, comments, CDATA, declarations, namespace
+#: declarations, odd spacing or quoting in a tag (or the same in text: then parse, to be
+#: safe). Separate scans: one pattern with alternatives is several times slower.
+_UNUSUAL = (re.compile("[\x00-\x1f\ufffe\uffff]"), re.compile(r"&(?!amp;|lt;|gt;)"),
+            re.compile(r"<[!?]"), re.compile(r">[^<]*+>"), re.compile(r"[ =][ />=']"),
+            re.compile("xmlns"))
+_TABLE = re.compile(r"<w:tbl[ >]|</w:tbl>|<w:tr[ >]")
+
+
+def _span(cell: etree._Element) -> int:
+    """Return how many grid columns a cell takes (docxtpl's get_cell_len)."""
+    span = cell.find(f"{_W}tcPr/{_W}gridSpan")
+    return 1 if span is None else int(span.get(f"{_W}val", "x"))
+
+
+def grid_fixed_by_rows(document: str) -> bool:
+    """Return True when every row of every table in the template `document` (the whole
+    document.xml, tags still in) that is not a ``{%tr %}`` tag row fills exactly its table's
+    grid: then rows repeated or dropped by ``{%tr %}`` never change the grid."""
+    try:
+        root = etree.fromstring(document.encode("utf-8"))
+        for table in root.iter(f"{_W}tbl"):
+            grid = table.find(f"{_W}tblGrid")
+            if grid is None:
+                return False
+            columns = len(grid.findall(f"{_W}gridCol"))
+            for row in table.iter(f"{_W}tr"):  # nested rows too, as fix_tables counts them
+                if _ROW_TAG.search("".join(row.itertext())):
+                    continue
+                if sum(_span(cell) for cell in row.findall(f"{_W}tc")) != columns:
+                    return False
+    except (etree.XMLSyntaxError, ValueError):
+        return False
+    return True
+
+
+def cells_outside_row_tags(document: str) -> int:
+    """Return how many cells the template `document` has outside ``{%tr %}`` tag rows (what
+    docxtpl's preprocessing leaves of them when no tag turns a cell into a tag)."""
+    root = etree.fromstring(document.encode("utf-8"))
+    cells = sum(1 for _ in root.iter(f"{_W}tc"))
+    for row in root.iter(f"{_W}tr"):
+        if _ROW_TAG.search("".join(row.itertext())):
+            cells -= sum(1 for _ in row.iter(f"{_W}tc"))
+    return cells
+
+
+def _every_table_has_rows(xml: str) -> bool:
+    """Return True when each table of `xml` keeps a row and none is nested (fix_tables would
+    empty the grid of a table left without rows)."""
+    depth, rows = 0, True
+    for m in _TABLE.finditer(xml):
+        tag = m.group(0)
+        if tag.startswith("<w:tbl"):
+            if depth:
+                return False
+            depth, rows = 1, False
+        elif tag == "</w:tbl>":
+            if not rows:
+                return False
+            depth = 0
+        else:
+            rows = True
+    return True
+
+
+def as_lxml_writes(xml: str) -> str | None:
+    """Return the body XML `xml` as parsing and serializing it with lxml would give it, or
+    None when it holds something these string passes do not reproduce (then parse)."""
+    if any(pattern.search(xml) for pattern in _UNUSUAL) or not _every_table_has_rows(xml):
+        return None
+    return _EMPTY.sub(r"<\1\2/>", xml)
