@@ -35,6 +35,11 @@ def _span(cell: etree._Element) -> int:
     return 1 if span is None else int(span.get(f"{_W}val", "x"))
 
 
+def _is_row_tag(row: etree._Element) -> bool:
+    """Return True when a table row holds a ``{%tr %}`` tag (docxtpl replaces it by the tag)."""
+    return bool(_ROW_TAG.search("".join(str(text) for text in row.itertext())))
+
+
 def grid_fixed_by_rows(document: str) -> bool:
     """Return True when every row of every table in the template `document` (the whole
     document.xml, tags still in) that is not a ``{%tr %}`` tag row fills exactly its table's
@@ -47,7 +52,7 @@ def grid_fixed_by_rows(document: str) -> bool:
                 return False
             columns = len(grid.findall(f"{_W}gridCol"))
             for row in table.iter(f"{_W}tr"):  # nested rows too, as fix_tables counts them
-                if _ROW_TAG.search("".join(row.itertext())):
+                if _is_row_tag(row):
                     continue
                 if sum(_span(cell) for cell in row.findall(f"{_W}tc")) != columns:
                     return False
@@ -62,7 +67,7 @@ def cells_outside_row_tags(document: str) -> int:
     root = etree.fromstring(document.encode("utf-8"))
     cells = sum(1 for _ in root.iter(f"{_W}tc"))
     for row in root.iter(f"{_W}tr"):
-        if _ROW_TAG.search("".join(row.itertext())):
+        if _is_row_tag(row):
             cells -= sum(1 for _ in row.iter(f"{_W}tc"))
     return cells
 
