@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import codecs
+import datetime as dt
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 import yaml
 from yaml.constructor import SafeConstructor
+from yaml.events import ScalarEvent
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from yaml.resolver import Resolver
 
@@ -186,8 +188,10 @@ def _stream(text: str, display: str, lines: list[str]) -> Loaded | None:
         return None
     positions = Positions()
     walker = _Walker(display, lines, positions)
+    loader = fast(text)
+    # the parser's own get_event, called from C: yaml.parse() wraps it in a Python generator
+    events = iter(loader.get_event, None)
     try:
-        events = yaml.parse(text, Loader=fast)
         for event in events:
             if isinstance(event, yaml.DocumentStartEvent):
                 data = walker.walk_events(next(events), events, ())
@@ -198,6 +202,8 @@ def _stream(text: str, display: str, lines: list[str]) -> Loaded | None:
                 return Loaded(data, positions, walker.finish(data))
     except (yaml.YAMLError, RecursionError, StopIteration):
         return None
+    finally:
+        loader.dispose()
     return None  # only comments: the node road explains
 
 
@@ -269,6 +275,8 @@ def _syntax_problem(exc: yaml.MarkedYAMLError, display: str, lines: list[str]) -
 
 
 _STR = "tag:yaml.org,2002:str"
+#: values that may be handed out again for the same text (a list or dict may not)
+_IMMUTABLE = (bool, int, float, type(None), dt.date)
 _SKIP = object()  # a key already reported: its value is read past
 
 
@@ -286,6 +294,9 @@ class _Walker:
         self.resolver = Resolver()
         #: with aliases one node can sit in several places: then nothing may be let go early
         self.aliased = False
+        #: tags of plain scalars and values of non-text ones, by their text (event walk)
+        self._tags: dict[str, str] = {}
+        self._values: dict[tuple[str, str], Any] = {}
 
     def walk(self, node: Node, path: KeyPath, entry: Entry | None = None) -> Any:
         mark = node.start_mark
@@ -385,37 +396,118 @@ class _Walker:
 
     def walk_events(self, event: Any, events: Any, path: KeyPath,
                     entry: Entry | None = None) -> Any:
-        """Return the value that starts with `event`, reading the rest of it from `events`."""
-        if isinstance(event, yaml.ScalarEvent):
-            return self.walk(self._scalar(event), path, entry)
-        mark = event.start_mark
+        """Return the value that starts with `event`, reading the rest of it from `events`.
+
+        The same data, positions and problems as composing the nodes and walking them, with
+        the common case (a plain or quoted scalar) taken without building a node for it.
+        """
         entry = entry if entry is not None else self.positions._make(path)
-        entry.store("value", (self.source, mark.line, mark.column))
+        if isinstance(event, ScalarEvent):
+            return self._scalar_value(event, path, entry)
+        self._mark(entry, event.start_mark)
         if isinstance(event, yaml.SequenceStartEvent):
             out: list[Any] = []
             for item in events:
                 if isinstance(item, yaml.SequenceEndEvent):
                     return out
-                out.append(self.walk_events(item, events, path + (len(out),),
-                                            entry.child(len(out))))
+                index = len(out)
+                out.append(self.walk_events(item, events, path + (index,),
+                                            entry.child(index)))
         if isinstance(event, yaml.MappingStartEvent):
-            result: dict[Any, Any] = {}
-            for key_event in events:
+            return self._mapping_events(events, path, entry)
+        raise yaml.YAMLError(f"unexpected event {event}")
+
+    def _mapping_events(self, events: Any, path: KeyPath, entry: Entry) -> dict[Any, Any]:
+        """Return the mapping whose start event was just read; plain field names and text
+        values are taken inline (they are nine in ten of a households file's events)."""
+        result: dict[Any, Any] = {}
+        if entry.children is None:
+            entry.children = {}
+        children, source, tags = entry.children, self.source, self._tags
+        for key_event in events:
+            if type(key_event) is not ScalarEvent:
                 if isinstance(key_event, yaml.MappingEndEvent):
                     return result
-                if not isinstance(key_event, yaml.ScalarEvent):
-                    raise yaml.YAMLError("a key that is not plain text")  # the node road says it
-                key = self._key(self._scalar(key_event), path, result, entry)
+                raise yaml.YAMLError("a key that is not plain text")  # the node road says it
+            key = key_event.value
+            if (key_event.tag is None and key_event.implicit[0] and tags.get(key) == _STR
+                    and key not in result and key not in children and not CONTROL.search(key)):
+                child = children[key] = Entry()
+                mark: Any = key_event.start_mark
+                child.source, child.key = source, mark.line << 16 | min(mark.column, 0xFFFF)
+            else:
+                key = self._event_key(key_event, path, result, entry)
                 if key is _SKIP:
                     self._skip(next(events), events)
                     continue
-                result[key] = self.walk_events(next(events), events, path + (key,),
-                                               entry.child(key))
-        raise yaml.YAMLError(f"unexpected event {event}")
+                child = children[key]
+            value_event = next(events)
+            if type(value_event) is ScalarEvent and value_event.tag is None and (
+                    not value_event.implicit[0] or tags.get(value_event.value) == _STR):
+                mark, text = value_event.start_mark, value_event.value
+                child.value = mark.line << 16 | min(mark.column, 0xFFFF)
+                if bad := CONTROL.search(text):
+                    self.controls.append((path + (key,), bad.group()))
+                result[key] = text
+            else:
+                result[key] = self.walk_events(value_event, events, path + (key,), child)
+        raise yaml.YAMLError("the file ends inside a mapping")
 
-    def _scalar(self, event: Any) -> ScalarNode:
-        """Return the node a scalar event stands for, its tag resolved as the composer would."""
-        tag = event.tag or self.resolver.resolve(ScalarNode, event.value, event.implicit)
+    def _mark(self, entry: Entry, mark: Any, slot: str = "value") -> None:
+        """Record where a value (or key) starts; a fresh entry of this file is set directly."""
+        if entry.source is None or entry.source is self.source:
+            entry.source = self.source
+            setattr(entry, slot, mark.line << 16 | min(mark.column, 0xFFFF))
+        else:
+            entry.store(slot, (self.source, mark.line, mark.column))
+
+    def _tag(self, event: Any) -> str:
+        """Return a scalar event's tag, resolved as the composer would (remembered by value:
+        ids, grades, dates and field names come back thousands of times)."""
+        if event.tag:
+            return str(event.tag)
+        if not event.implicit[0]:  # quoted: always text
+            return _STR
+        tag = self._tags.get(event.value)
+        if tag is None:
+            tag = self.resolver.resolve(ScalarNode, event.value, event.implicit)
+            if len(self._tags) < 20000:
+                self._tags[event.value] = tag
+        return tag
+
+    def _scalar_value(self, event: Any, path: KeyPath, entry: Entry) -> Any:
+        """Return the value of a scalar event, as walking its node would."""
+        tag = self._tag(event)
+        if tag != _STR:
+            known = self._values.get((tag, event.value), _SKIP)
+            if known is not _SKIP:
+                self._mark(entry, event.start_mark)
+                return known
+            problems = len(self.problems)
+            value = self.walk(self._node(event, tag), path, entry)
+            if len(self.problems) == problems and isinstance(value, _IMMUTABLE):
+                self._values[(tag, event.value)] = value
+            return value
+        self._mark(entry, event.start_mark)
+        value = event.value
+        bad = CONTROL.search(value)
+        if bad:
+            self.controls.append((path, bad.group()))
+        return value
+
+    def _event_key(self, event: Any, path: KeyPath, result: dict[Any, Any],
+                   entry: Entry) -> Any:
+        """Return the key a scalar event holds, as _key does for its node."""
+        key = event.value
+        if (self._tag(event) != _STR or CONTROL.search(key) or key in result
+                or (entry.children is not None and key in entry.children)):
+            return self._key(self._node(event, self._tag(event)), path, result, entry)
+        self._mark(entry.child(key), event.start_mark, "key")
+        return key
+
+    @staticmethod
+    def _node(event: Any, tag: str) -> ScalarNode:
+        """Return the node a scalar event stands for."""
         return ScalarNode(tag, event.value, event.start_mark, event.end_mark, event.style)
 
     def _skip(self, event: Any, events: Any) -> None:

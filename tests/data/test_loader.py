@@ -161,3 +161,50 @@ def test_message_in_english(tmp_path):
     text = MINIMAL["school.yaml"].replace("teachers:", "techers:")
     p = one(write_tree(tmp_path, {"school.yaml": text}))
     assert "unknown key 'techers'" in p.message and "line 7" in p.format()
+
+
+TRICKY = """\
+school:
+  name: 测试小学
+  "quoted key": "引号里的文字"
+  yes: 是
+  3: 数字键
+  phone: 0874-1234567
+  born: 2018-02-30
+  day: 2018-07-10
+  none:
+  ctl: "a\\x07b"
+  "c\\x01": 1
+  name: 重复
+households:
+  - {id: H01, grade: 3, boarding: 是, list: [1, "2", 2018-01-01, null]}
+  - id: H02
+    children:
+      - name: 'single'
+        note: |
+          两行
+          文字
+"""
+
+
+def test_the_event_road_reads_what_the_node_road_reads(tmp_path: Path) -> None:
+    """Data, positions and problems are the same whichever way the file is read."""
+    from fupin_docs.data import yamlfile
+    from fupin_docs.data.positions import Entry, Positions
+
+    def tree(entry: Entry) -> tuple:
+        return (entry.value, entry.key, entry.source and entry.source[0],
+                {k: tree(v) for k, v in (entry.children or {}).items()})
+
+    path = tmp_path / "school.yaml"
+    path.write_text(TRICKY, encoding="utf-8")
+    lines = TRICKY.splitlines()
+    streamed = yamlfile._stream(TRICKY, "school.yaml", lines)
+    assert streamed is not None  # no anchors or tags: the event road is taken
+    positions = Positions()
+    walker = yamlfile._Walker("school.yaml", lines, positions)
+    data = walker.walk(yamlfile._compose(TRICKY), ())
+    assert streamed.data == data and data["school"]["born"] == "2018-02-30"
+    assert [str(p) for p in streamed.problems] == [str(p) for p in walker.finish(data)]
+    assert len(streamed.problems) == 3  # the repeated key and two control characters
+    assert tree(streamed.positions.root) == tree(positions.root)

@@ -194,6 +194,9 @@ LIMITS = [
     Case("word-nested-loops", "限度", "Word 模板中循环套循环", word_template(NESTED)),
     Case("word-string-bomb", "限度", "Word 模板中字符串乘以 10¹⁰",
          word_template('{{ "x" * 10**10 }}')),
+    Case("word-long-pieces", "限度", "Word 模板中反复输出一段最长的文字（每段 200 万字）",
+         word_template('{% set s = "字" * 2000000 %}{% for i in range(100000) %}{{ s }}'
+                       '{% endfor %}')),
     Case("narrative-bomb", "限度", "叙述段落中字符串乘以 10¹⁰",
          narrative("{{ 'x' * 10**10 }}")),
     Case("narrative-loops", "限度", "叙述段落中循环套循环", narrative(NESTED.replace('"', "'"))),
