@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as _dt
+import functools
 import re
 import unicodedata
 from collections.abc import Callable, Iterable
@@ -305,6 +306,7 @@ def letter(i: int) -> str:
     return chr(ord("A") + i - 1)
 
 
+@functools.lru_cache(maxsize=65536)  # names, stages and policy items come back every record
 def text_width(text: str) -> float:
     """Return the width of `text` in 字: CJK and full-width characters 1, others (digits) ½."""
     return sum(1.0 if unicodedata.east_asian_width(ch) in "WFA" else 0.5 for ch in text

@@ -118,15 +118,24 @@ def joined(text: str) -> str:
 def word_value(value: object) -> object:
     """Return a value as a Word template prints it: Keep text joined whole, and every phone
     number, ID number, 文号 and amount in any text joined too."""
-    if type(value).__module__.startswith("docxtpl"):  # a context written for docxtpl
+    kind = type(value)
+    if kind is str:  # most values: a plain text first, without the checks below
+        return _UNBREAKABLE.sub(_joined_match, value) if value else value
+    if kind is int:
+        return value
+    if kind.__module__.startswith("docxtpl"):  # a context written for docxtpl
         return from_docxtpl(value)
     if isinstance(value, Bare):
         return str(value)
     if isinstance(value, Keep):
         return joined(value)
     if isinstance(value, str) and value:
-        return _UNBREAKABLE.sub(lambda m: joined(m.group(0)), value)
+        return _UNBREAKABLE.sub(_joined_match, value)
     return value
+
+
+def _joined_match(match: re.Match[str]) -> str:
+    return joined(match.group(0))
 
 
 def word_join(items: Iterable[object], sep: str = "、") -> str:

@@ -95,7 +95,9 @@ class _Numbering:
         self.xml, self.abstract, self.styles = cached
         self.next_id = max((int(k) for k in self.abstract), default=0) + 1
         self.added: list[str] = []
-        self._style_marks = [f'<w:pStyle w:val="{sid}"/>' for sid in self.styles]
+        # one search for all numbered styles (the common prefix makes it a fast scan)
+        self._style_marks = re.compile('<w:pStyle w:val="(?:{})"/>'.format(
+            "|".join(re.escape(sid) for sid in self.styles))) if self.styles else None
 
     @staticmethod
     def _read(template: CompiledDocx) -> tuple[str, dict[str, str], dict[str, tuple[str, str]]]:
@@ -119,8 +121,8 @@ class _Numbering:
 
     def restart(self, body: str) -> str:
         """Return `body` with its lists moved to fresh w:num instances that start at 1."""
-        if not self.abstract or ("<w:numPr>" not in body
-                                 and not any(mark in body for mark in self._style_marks)):
+        if not self.abstract or ("<w:numPr>" not in body and (
+                self._style_marks is None or self._style_marks.search(body) is None)):
             return body
         mapping: dict[str, int] = {}
         levels: dict[str, set[int]] = {}

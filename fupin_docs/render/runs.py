@@ -113,6 +113,11 @@ def _rewrite(m: re.Match[str]) -> str:
     return "".join(runs)
 
 
+#: runs already rewritten, by their XML: the template's own (a phone number) and a family's
+#: names come back in every record or several times in one
+_REWRITTEN: dict[str, str] = {}
+
+
 def keep_runs(xml: str) -> str:
     """Return rendered WordprocessingML with kept tokens and rare characters in runs of their
     own (see the module's docstring); XML without either is returned as it is.
@@ -133,7 +138,13 @@ def keep_runs(xml: str) -> str:
         if run is None or run.end() <= at:  # not in a simple run's text: left as it is
             found = _NEEDS.search(xml, at + 1)
             continue
-        out += (xml[done:start], _rewrite(run))
+        whole = run.group(0)
+        rewritten = _REWRITTEN.get(whole)
+        if rewritten is None:
+            if len(_REWRITTEN) >= 4096:
+                _REWRITTEN.clear()
+            rewritten = _REWRITTEN[whole] = _rewrite(run)
+        out += (xml[done:start], rewritten)
         done = run.end()
         found = _NEEDS.search(xml, done)
     out.append(xml[done:])

@@ -26,7 +26,8 @@ _EMPTY = re.compile(r"<([^\s<>/]++)([^<>]*+)></\1>")
 _UNUSUAL = (re.compile("[\x00-\x1f\ufffe\uffff]"), re.compile(r"&(?!amp;|lt;|gt;)"),
             re.compile(r"<[!?]"), re.compile(r">[^<]*+>"), re.compile(r"[ =][ />=']"),
             re.compile("xmlns"))
-_TABLE = re.compile(r"<w:tbl[ >]|</w:tbl>|<w:tr[ >]")
+_TABLE_START = re.compile(r"<w:tbl[ >]")
+_ROW_START = re.compile(r"<w:tr[ >]")
 
 
 def _span(cell: etree._Element) -> int:
@@ -74,20 +75,15 @@ def cells_outside_row_tags(document: str) -> int:
 
 def _every_table_has_rows(xml: str) -> bool:
     """Return True when each table of `xml` keeps a row and none is nested (fix_tables would
-    empty the grid of a table left without rows)."""
-    depth, rows = 0, True
-    for m in _TABLE.finditer(xml):
-        tag = m.group(0)
-        if tag.startswith("<w:tbl"):
-            if depth:
-                return False
-            depth, rows = 1, False
-        elif tag == "</w:tbl>":
-            if not rows:
-                return False
-            depth = 0
-        else:
-            rows = True
+    empty the grid of a table left without rows); looked at per table, not per row."""
+    at = 0
+    while (table := _TABLE_START.search(xml, at)) is not None:
+        end = xml.find("</w:tbl>", table.end())
+        if end < 0 or _TABLE_START.search(xml, table.end(), end) is not None:
+            return False
+        if _ROW_START.search(xml, table.end(), end) is None:
+            return False
+        at = end
     return True
 
 
