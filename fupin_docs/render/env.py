@@ -118,12 +118,11 @@ def joined(text: str) -> str:
 def word_value(value: object) -> object:
     """Return a value as a Word template prints it: Keep text joined whole, and every phone
     number, ID number, 文号 and amount in any text joined too."""
-    kind = type(value)
-    if kind is str:  # most values: a plain text first, without the checks below
+    if type(value) is str:  # most values: a plain text first, without the checks below
         return _UNBREAKABLE.sub(_joined_match, value) if value else value
-    if kind is int:
+    if type(value) is int:
         return value
-    if kind.__module__.startswith("docxtpl"):  # a context written for docxtpl
+    if type(value).__module__.startswith("docxtpl"):  # a context written for docxtpl
         return from_docxtpl(value)
     if isinstance(value, Bare):
         return str(value)
