@@ -45,13 +45,12 @@ def ensure_replaceable(target: Path) -> None:
     outputs = manifest.get("outputs", {})
     stamps = read_stamps(target)
     added, edited = [], []
-    for path in sorted(target.rglob("*")):
-        rel = path.relative_to(target).as_posix()
-        if path.is_dir() and not path.is_symlink() or rel in (MANIFEST, STAMPS):
+    for rel, entry in _files(target):
+        if rel in (MANIFEST, STAMPS):
             continue
-        if rel not in outputs or path.is_symlink():
+        if rel not in outputs or entry.is_symlink():
             added.append(rel)
-        elif not intact(path, rel, manifest, stamps):
+        elif not intact(Path(entry.path), rel, manifest, stamps, entry.stat(follow_symlinks=False)):
             edited.append(rel)
     locks = [rel for rel in added if Path(rel).name.startswith(_LOCK_FILE)]
     if locks:
@@ -72,9 +71,24 @@ def ensure_replaceable(target: Path) -> None:
                             f"delete them) and build again"))
 
 
-def stamp(path: Path) -> str:
+def _files(folder: Path, prefix: str = "") -> list[tuple[str, os.DirEntry[str]]]:
+    """Return every file and link under `folder` (links to folders are not followed) with
+    its path relative to it, in sorted order; one lstat per file (20,000 in a big build)."""
+    found: list[tuple[str, os.DirEntry[str]]] = []
+    with os.scandir(folder) as entries:
+        listed = sorted(entries, key=lambda entry: entry.name)
+    for entry in listed:
+        rel = prefix + entry.name
+        if entry.is_dir(follow_symlinks=False):
+            found += _files(Path(entry.path), rel + "/")
+        else:
+            found.append((rel, entry))
+    return found
+
+
+def stamp(path: Path, info: os.stat_result | None = None) -> str:
     """Return a file's size and modification time: any edit changes them."""
-    info = path.stat()
+    info = info or path.stat()
     return f"{info.st_size}:{info.st_mtime_ns}"
 
 
@@ -87,11 +101,13 @@ def read_stamps(target: Path) -> dict[str, str]:
     return found if isinstance(found, dict) else {}
 
 
-def intact(path: Path, rel: str, manifest: dict, stamps: dict[str, str]) -> bool:
-    """Return True when the output `rel` at `path` is as the build of `manifest` wrote it:
-    its stamp unchanged, or else its bytes (a copy keeps the bytes, not the time)."""
+def intact(path: Path, rel: str, manifest: dict, stamps: dict[str, str],
+           info: os.stat_result | None = None) -> bool:
+    """Return True when the output `rel` at `path` (whose stat may be given) is as the build
+    of `manifest` wrote it: its stamp unchanged, or else its bytes (a copy keeps the bytes,
+    not the time)."""
     try:
-        if stamps.get(rel) == stamp(path):
+        if stamps.get(rel) == stamp(path, info):
             return True
         return sha256(path.read_bytes()) == manifest["outputs"].get(rel)
     except OSError:
