@@ -48,13 +48,36 @@ def validate_as(model_cls: type[M], data: Any, positions: Positions,
         return None, problems_of(exc.errors(), data, positions, model_cls, prefix)
 
 
+#: one set of written field names per distinct set: each model keeps pydantic's
+#: model_fields_set, about 700 bytes, and a project holds 30,000 models per 10,000 households
+_FIELDS_SETS: dict[frozenset[str], set[str]] = {}
+
+
+def shared_fields_sets(model: M) -> M:
+    """Return `model` with its and its sub-models' model_fields_set shared with every model
+    that wrote the same fields. The models are frozen and model_copy copies the set, so
+    nothing ever changes a shared set."""
+    written = model.__pydantic_fields_set__
+    shared = _FIELDS_SETS.setdefault(frozenset(written), written)
+    if shared is not written:
+        object.__setattr__(model, "__pydantic_fields_set__", shared)
+    for value in model.__dict__.values():
+        if isinstance(value, BaseModel):
+            shared_fields_sets(value)
+        elif isinstance(value, (list, tuple)):
+            for item in value:
+                if isinstance(item, BaseModel):
+                    shared_fields_sets(item)
+    return model
+
+
 def validate_partly(model_cls: type[M], data: Any, positions: Positions,
                     prefix: KeyPath = ()) -> tuple[M | None, list[Problem]]:
     """Return `data` validated as `model_cls` with every problem located; when there are
     problems, the model is what stays valid once each wrong value is left out (None when
     something required is wrong), so that later checks can use what could be read."""
     try:
-        return model_cls.model_validate(data), []
+        return shared_fields_sets(model_cls.model_validate(data)), []
     except ValidationError as exc:
         errors = exc.errors()
     return _salvage(model_cls, data, errors), problems_of(errors, data, positions, model_cls,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import codecs
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -16,12 +17,22 @@ from yaml.resolver import Resolver
 
 from fupin_docs.data.labels import dig, label
 from fupin_docs.data.model import Project
-from fupin_docs.data.positions import Entry, KeyPath, Positions, location_at, path_text
+from fupin_docs.data.positions import (
+    Entry,
+    FileLines,
+    KeyPath,
+    Positions,
+    leaf,
+    location_at,
+    path_text,
+)
 from fupin_docs.data.values import CONTROL, control_message
 from fupin_docs.errors import Location, Problem
 from fupin_docs.i18n import tr
 
-MAX_BYTES = 10 * 1024 * 1024  # a school's data is a few hundred KB; 10 MB means a wrong file
+#: a school's data is a few hundred KB and 100,000 households in YAML about 32 MB: a file
+#: past 40 MB is a wrong file (a video, a backup), read no further
+MAX_BYTES = 40 * 1024 * 1024
 
 
 @dataclass
@@ -139,7 +150,7 @@ def load_file(path: Path, display: str | None = None) -> Loaded:
                                                 Location(display),
                                                 tr("填写内容，或删除这个文件",
                                                    "fill it in or delete it"))])
-    lines = text.splitlines()
+    lines = FileLines(text)
     streamed = _stream(text, display, lines)
     if streamed is not None:
         return streamed
@@ -176,7 +187,7 @@ def load_file(path: Path, display: str | None = None) -> Loaded:
     return Loaded(data, positions, walker.finish(data))
 
 
-def _stream(text: str, display: str, lines: list[str]) -> Loaded | None:
+def _stream(text: str, display: str, lines: Sequence[str]) -> Loaded | None:
     """Return the file read straight from the parser's events, or None to take the slow road.
 
     Reading events never holds the whole node tree (a third of the memory for 10,000
@@ -259,7 +270,7 @@ def _compose(text: str) -> Node | None:
     return yaml.compose(text, Loader=yaml.SafeLoader)
 
 
-def _syntax_problem(exc: yaml.MarkedYAMLError, display: str, lines: list[str]) -> Problem:
+def _syntax_problem(exc: yaml.MarkedYAMLError, display: str, lines: Sequence[str]) -> Problem:
     """Return a Chinese problem for a YAML syntax error, at its line and column."""
     raw = exc.problem or exc.context or str(exc)
     start = any(p in raw for p in _AT_START) and exc.context_mark is not None
@@ -283,7 +294,7 @@ _SKIP = object()  # a key already reported: its value is read past
 class _Walker:
     """Turn a composed YAML node tree into Python data, noting positions and duplicate keys."""
 
-    def __init__(self, display: str, lines: list[str], positions: Positions):
+    def __init__(self, display: str, lines: Sequence[str], positions: Positions):
         self.display, self.lines, self.positions = display, lines, positions
         self.source = (display, lines)  # shared by every mark of the file
         self.problems: list[Problem] = []
@@ -430,27 +441,37 @@ class _Walker:
                     return result
                 raise yaml.YAMLError("a key that is not plain text")  # the node road says it
             key = key_event.value
+            child: Entry | None = None
             if (key_event.tag is None and key_event.implicit[0] and tags.get(key) == _STR
                     and key not in result and key not in children and not CONTROL.search(key)):
-                child = children[key] = Entry()
                 mark: Any = key_event.start_mark
-                child.source, child.key = source, mark.line << 16 | min(mark.column, 0xFFFF)
+                key_mark = mark.line << 16 | min(mark.column, 0xFFFF)
             else:
                 key = self._event_key(key_event, path, result, entry)
                 if key is _SKIP:
                     self._skip(next(events), events)
                     continue
-                child = children[key]
+                child = entry.child(key)
             value_event = next(events)
             if type(value_event) is ScalarEvent and value_event.tag is None and (
                     not value_event.implicit[0] or tags.get(value_event.value) == _STR):
                 mark, text = value_event.start_mark, value_event.value
-                child.value = mark.line << 16 | min(mark.column, 0xFFFF)
+                value_mark = mark.line << 16 | min(mark.column, 0xFFFF)
+                if child is not None:
+                    child.value = value_mark
+                elif entry.source is source:  # a leaf: both marks in one int
+                    children[key] = leaf(key_mark, value_mark)
+                else:
+                    child = children[key] = Entry()
+                    child.source, child.key, child.value = source, key_mark, value_mark
                 if bad := CONTROL.search(text):
                     self.controls.append((path + (key,), bad.group()))
                 result[key] = text
-            else:
-                result[key] = self.walk_events(value_event, events, path + (key,), child)
+                continue
+            if child is None:
+                child = children[key] = Entry()
+                child.source, child.key = source, key_mark
+            result[key] = self.walk_events(value_event, events, path + (key,), child)
         raise yaml.YAMLError("the file ends inside a mapping")
 
     def _mark(self, entry: Entry, mark: Any, slot: str = "value") -> None:

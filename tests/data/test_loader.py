@@ -194,7 +194,7 @@ def test_the_event_road_reads_what_the_node_road_reads(tmp_path: Path) -> None:
 
     def tree(entry: Entry) -> tuple:
         return (entry.value, entry.key, entry.source and entry.source[0],
-                {k: tree(v) for k, v in (entry.children or {}).items()})
+                {k: tree(entry.child(k)) for k in list(entry.children or {})})
 
     path = tmp_path / "school.yaml"
     path.write_text(TRICKY, encoding="utf-8")
