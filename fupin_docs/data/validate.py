@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import copy
 import difflib
+import functools
 import re
 import types
 import typing
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any, TypeVar, get_args
 
 from pydantic import BaseModel, ValidationError
 
@@ -61,7 +62,8 @@ def shared_fields_sets(model: M) -> M:
     shared = _FIELDS_SETS.setdefault(frozenset(written), written)
     if shared is not written:
         object.__setattr__(model, "__pydantic_fields_set__", shared)
-    for value in model.__dict__.values():
+    for name in _nested_fields(type(model)):
+        value = model.__dict__.get(name)
         if isinstance(value, BaseModel):
             shared_fields_sets(value)
         elif isinstance(value, (list, tuple)):
@@ -69,6 +71,17 @@ def shared_fields_sets(model: M) -> M:
                 if isinstance(item, BaseModel):
                     shared_fields_sets(item)
     return model
+
+
+@functools.cache
+def _nested_fields(model_cls: type[BaseModel]) -> tuple[str, ...]:
+    """Return the fields of `model_cls` that may hold models (a household's children)."""
+    def holds_model(annotation: Any) -> bool:
+        if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+            return True
+        return any(holds_model(arg) for arg in get_args(annotation))
+    return tuple(name for name, field in model_cls.model_fields.items()
+                 if holds_model(field.annotation))
 
 
 def validate_partly(model_cls: type[M], data: Any, positions: Positions,

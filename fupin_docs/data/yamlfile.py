@@ -7,6 +7,7 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
+from sys import intern
 from typing import Any
 
 import yaml
@@ -446,6 +447,7 @@ class _Walker:
                     and key not in result and key not in children and not CONTROL.search(key)):
                 mark: Any = key_event.start_mark
                 key_mark = mark.line << 16 | min(mark.column, 0xFFFF)
+                key = intern(key)  # one string per field name, not one per household
             else:
                 key = self._event_key(key_event, path, result, entry)
                 if key is _SKIP:
@@ -453,9 +455,18 @@ class _Walker:
                     continue
                 child = entry.child(key)
             value_event = next(events)
-            if type(value_event) is ScalarEvent and value_event.tag is None and (
-                    not value_event.implicit[0] or tags.get(value_event.value) == _STR):
-                mark, text = value_event.start_mark, value_event.value
+            value: Any = _SKIP  # taken inline: text, or a number or date read before
+            if type(value_event) is ScalarEvent and value_event.tag is None:
+                text = value_event.value
+                tag = tags.get(text) if value_event.implicit[0] else _STR
+                if tag == _STR:
+                    value = text
+                    if bad := CONTROL.search(text):
+                        self.controls.append((path + (key,), bad.group()))
+                elif tag is not None:
+                    value = self._values.get((tag, text), _SKIP)
+            if value is not _SKIP:
+                mark = value_event.start_mark
                 value_mark = mark.line << 16 | min(mark.column, 0xFFFF)
                 if child is not None:
                     child.value = value_mark
@@ -464,9 +475,7 @@ class _Walker:
                 else:
                     child = children[key] = Entry()
                     child.source, child.key, child.value = source, key_mark, value_mark
-                if bad := CONTROL.search(text):
-                    self.controls.append((path + (key,), bad.group()))
-                result[key] = text
+                result[key] = value
                 continue
             if child is None:
                 child = children[key] = Entry()
