@@ -14,6 +14,7 @@ from typing import Any
 
 import jinja2
 from docxtpl import DocxTemplate
+from jinja2 import meta, nodes
 from jinja2.exceptions import SecurityError, TemplateSyntaxError, UndefinedError
 from lxml import etree
 
@@ -75,6 +76,8 @@ _TAG_INSIDE = re.compile(r"(?<=\{[\{%])(.*?)(?=[\}%]\})", re.DOTALL)
 _PAGE = re.compile(r'<w:pgSz\b[^>]*?w:w="(\d+)"')
 _MARGIN = re.compile(r'<w:pgMar\b[^>]*/>')
 _TAG = re.compile(r"<[^>]+>")
+_ABSENT = object()  # a name the context does not have
+_REACHES_OUT = (nodes.Include, nodes.Import, nodes.FromImport, nodes.Extends)
 # python-docx parses parts this way before docxtpl serializes them; doing the same keeps the
 # Jinja source (entities, whitespace) identical to what docxtpl compiles.
 _PARSER = etree.XMLParser(remove_blank_text=True, resolve_entities=False)
@@ -91,6 +94,11 @@ class _Part:
     template: jinja2.Template | None
     prefix: str
     suffix: str
+    #: the context names the part reads, and its last render with the values it read: a
+    #: header showing the pack's logo is the same for every household
+    names: tuple[str, ...] = ()
+    reusable: bool = False
+    last: tuple[tuple[Any, ...], str] | None = None
 
 
 def _text_width(sectpr: str) -> int:
@@ -361,6 +369,10 @@ class CompiledDocx:
         part = _Part(name, label, source, original, None, "", "")
         try:
             part.template = self.env.from_string(source)
+            tree = self.env.parse(source)
+            # what an include or import reads is not in this part's names: never reused
+            part.reusable = next(tree.find_all(_REACHES_OUT), None) is None
+            part.names = tuple(sorted(meta.find_undeclared_variables(tree)))
         except TemplateSyntaxError as exc:
             raise self._problem(part, exc, exc.lineno) from exc
         return part
@@ -440,9 +452,17 @@ class CompiledDocx:
         return inner[: len(inner) - len(self.final_sectpr)] if self.final_sectpr else inner
 
     def render_part(self, name: str, context: Mapping) -> str:
-        """Return the full rendered XML of a templated header, footer or footnotes part."""
+        """Return the full rendered XML of a templated header, footer or footnotes part; the
+        last render again when the values it reads are the very same objects."""
         part = self._parts[name]
-        return part.prefix + self._render(part, context) + part.suffix
+        if not part.reusable:
+            return part.prefix + self._render(part, context) + part.suffix
+        values = tuple(context.get(key, _ABSENT) for key in part.names)
+        if part.last is not None and all(a is b for a, b in zip(part.last[0], values)):
+            return part.last[1]
+        xml = part.prefix + self._render(part, context) + part.suffix
+        part.last = (values, xml)
+        return xml
 
     def render(self, context: Mapping) -> bytes:
         """Return the rendered .docx as bytes; untemplated parts are copied still compressed."""

@@ -208,3 +208,22 @@ def test_the_event_road_reads_what_the_node_road_reads(tmp_path: Path) -> None:
     assert [str(p) for p in streamed.problems] == [str(p) for p in walker.finish(data)]
     assert len(streamed.problems) == 3  # the repeated key and two control characters
     assert tree(streamed.positions.root) == tree(positions.root)
+
+
+def test_a_packed_leaf_keeps_its_file_when_its_parent_takes_another() -> None:
+    """A leaf's file is its parent's: a parent given a mark of another file unpacks its
+    leaves first, so a message still names the file the leaf was written in."""
+    from fupin_docs.data.positions import Positions, leaf
+
+    one, other = ("a.yaml", ["x: 1"]), ("b.yaml", ["", "y: 2"])
+    positions = Positions()
+    section = positions.root.child("school")
+    section.store("value", (one, 0, 0))
+    assert section.children is None
+    section.children = {"name": leaf(0 << 16 | 2, 0 << 16 | 8)}
+    section.store("key", (other, 1, 0))
+    found = positions.of_value(("school", "name"))
+    key = positions.of_key(("school", "name"))
+    assert found is not None and key is not None
+    assert (found.file, found.line, found.column) == ("a.yaml", 1, 9)
+    assert (key.file, key.line, key.column) == ("a.yaml", 1, 3)
