@@ -46,7 +46,12 @@ from fupin_docs.render.images import (
 from fupin_docs.render.limits import DEFAULT, LimitExceeded, deadline, generate, limit_message
 from fupin_docs.render.locate import template_line
 from fupin_docs.render.runs import keep_runs
-from fupin_docs.render.tables import as_lxml_writes, cells_outside_row_tags, grid_fixed_by_rows
+from fupin_docs.render.tables import (
+    as_lxml_writes,
+    cells_outside_row_tags,
+    grid_fixed_by_rows,
+    plain_skeleton,
+)
 
 XML_DECLARATION = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
 DOCUMENT = "word/document.xml"
@@ -99,6 +104,10 @@ class _Part:
     names: tuple[str, ...] = ()
     reusable: bool = False
     last: tuple[tuple[Any, ...], str] | None = None
+    #: its own text prints only XML lxml writes as it is (tables.plain_skeleton); and whether
+    #: the last render printed a value that may not be (then the whole body is scanned)
+    plain: bool = False
+    unusual: bool = True
 
 
 def _text_width(sectpr: str) -> int:
@@ -373,6 +382,7 @@ class CompiledDocx:
             # what an include or import reads is not in this part's names: never reused
             part.reusable = next(tree.find_all(_REACHES_OUT), None) is None
             part.names = tuple(sorted(meta.find_undeclared_variables(tree)))
+            part.plain = plain_skeleton(source)
         except TemplateSyntaxError as exc:
             raise self._problem(part, exc, exc.lineno) from exc
         return part
@@ -410,16 +420,19 @@ class CompiledDocx:
         return TemplateProblem([Problem(message, where, hint)])
 
     def _render(self, part: _Part, context: Mapping) -> str:
-        """Return the rendered XML of `part` (without prefix/suffix), post-processed as docxtpl."""
+        """Return the rendered XML of `part` (without prefix/suffix), post-processed as docxtpl.
+        Whether a value printed was unusual (render/tables.py) is left in `part.unusual`."""
         assert part.template is not None
         limits = getattr(self.env, "limits", DEFAULT)
+        media = PartMedia(self.text_width, self.pictures)
         try:
-            with deadline(limits), collecting(PartMedia(self.text_width, self.pictures)):
+            with deadline(limits), collecting(media):
                 xml = generate(part.template.generate(context), limits)
         except FupinError:
             raise  # a filter already explained the problem
         except Exception as exc:  # noqa: BLE001 - any template failure becomes a user message
             raise self._problem(part, exc, template_line(exc)[1]) from exc
+        part.unusual = media.unusual
         # Undo the line splitting (same effect as docxtpl's re.sub(r"\n<w:p([ >])", …)).
         xml = xml.replace("\n<w:p ", "<w:p ").replace("\n<w:p>", "<w:p>")
         if "{_" in xml or "_}" in xml:
@@ -436,7 +449,8 @@ class CompiledDocx:
             return self.body_static
         body = self._render(part, context)
         if self._lxml_form:
-            body = as_lxml_writes(body) or self._fixed(body)
+            checked = part.plain and not part.unusual
+            body = as_lxml_writes(body, checked) or self._fixed(body)
         elif self._fix_tables:
             body = self._fixed(body)
         if self.has_docpr or "<wp:docPr" in body:  # pictures of the template or of the data

@@ -14,7 +14,7 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment, SandboxedEnvironment
 from fupin_docs import cnformat
 from fupin_docs.cnformat import Bare, Keep
 from fupin_docs.gongwen.measures import signature_context
-from fupin_docs.render.images import from_docxtpl
+from fupin_docs.render.images import from_docxtpl, note_unusual
 from fupin_docs.render.limits import (
     DEFAULT,
     Limits,
@@ -23,6 +23,7 @@ from fupin_docs.render.limits import (
     check_time,
     too_long,
 )
+from fupin_docs.render.tables import unusual_text, unusual_value
 
 #: U+2060 WORD JOINER: zero width, and no line may break beside it (Word and LibreOffice)
 WORD_JOINER = "\u2060"
@@ -119,17 +120,21 @@ def word_value(value: object) -> object:
     """Return a value as a Word template prints it: Keep text joined whole, and every phone
     number, ID number, 文号 and amount in any text joined too."""
     if type(value) is str:  # most values: a plain text first, without the checks below
+        if value and unusual_text(value):
+            note_unusual()
         return _UNBREAKABLE.sub(_joined_match, value) if value else value
     if type(value) is int:
         return value
     if type(value).__module__.startswith("docxtpl"):  # a context written for docxtpl
-        return from_docxtpl(value)
-    if isinstance(value, Bare):
-        return str(value)
-    if isinstance(value, Keep):
-        return joined(value)
-    if isinstance(value, str) and value:
-        return _UNBREAKABLE.sub(_joined_match, value)
+        value = from_docxtpl(value)
+    elif isinstance(value, Bare):
+        value = str(value)
+    elif isinstance(value, Keep):
+        value = joined(value)
+    elif isinstance(value, str) and value:
+        value = _UNBREAKABLE.sub(_joined_match, value)
+    if unusual_value(value):
+        note_unusual()
     return value
 
 

@@ -120,10 +120,13 @@ def picture_ids(xml: str) -> set[str]:
 
 @dataclass
 class PartMedia:
-    """Where InlineImage values register the pictures they show (a template's registry)."""
+    """What one render of a part collects: the pictures InlineImage values show (into the
+    template's registry), and whether a value printed needs the XML parsed to be written as
+    lxml writes it (render/tables.py)."""
 
     text_width: int = DEFAULT_TEXT_WIDTH
     pictures: dict[str, Picture] = field(default_factory=dict)
+    unusual: bool = False
 
     def inline(self, image: InlineImage) -> str:
         """Return the run XML that shows `image`, and remember its picture."""
@@ -142,6 +145,13 @@ class PartMedia:
 
 
 _current: ContextVar[PartMedia | None] = ContextVar("fupin_part_media", default=None)
+
+
+def note_unusual() -> None:
+    """Say that the part being rendered printed a value lxml would write otherwise."""
+    media = _current.get()
+    if media is not None:
+        media.unusual = True
 
 
 @contextmanager

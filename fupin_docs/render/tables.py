@@ -10,7 +10,9 @@ exactly for the XML Jinja makes from a Word template; anything unusual takes the
 
 from __future__ import annotations
 
+import datetime as dt
 import re
+from decimal import Decimal
 
 from lxml import etree
 
@@ -26,6 +28,15 @@ _EMPTY = re.compile(r"<([^\s<>/]++)([^<>]*+)></\1>")
 _UNUSUAL = (re.compile("[\x00-\x1f\ufffe\uffff]"), re.compile(r"&(?!amp;|lt;|gt;)"),
             re.compile(r"<[!?]"), re.compile(r">[^<]*+>"), re.compile(r"[ =][ />=']"),
             re.compile("xmlns"))
+#: in a value Jinja escapes: what makes its escaped text other than lxml would write it
+_UNUSUAL_CHARS = re.compile("[\x00-\x1f\ufffe\uffff\"']")
+#: Jinja constructs; those that may reach outside the part or print its text otherwise
+_JINJA = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", re.DOTALL)
+_REACHES_OUT = re.compile(r"\{%-?\s*(?:include|import|from|extends|raw|filter|autoescape)\b")
+_IN_TAG = re.compile(r"<[^<>]*>")
+#: a tag as lxml writes it, a value printed inside an attribute's quotes at most
+_CANONICAL_TAG = re.compile(r'</?[\w:.-]+(?: [\w:.-]+="[^"<>]*")*/?>')
+_EXPRESSION, _STATEMENT = "\ue000", "\ue001"
 _TABLE_START = re.compile(r"<w:tbl[ >]")
 _ROW_START = re.compile(r"<w:tr[ >]")
 
@@ -87,9 +98,52 @@ def _every_table_has_rows(xml: str) -> bool:
     return True
 
 
-def as_lxml_writes(xml: str) -> str | None:
+def unusual_xml(xml: str) -> bool:
+    """Return True when `xml` holds something lxml would write otherwise (see _UNUSUAL)."""
+    return any(pattern.search(xml) for pattern in _UNUSUAL)
+
+
+def unusual_text(text: str) -> bool:
+    """Return True when `text`, escaped by Jinja, is not what lxml would write."""
+    return _UNUSUAL_CHARS.search(text) is not None
+
+
+def unusual_value(value: object) -> bool:
+    """Return True when `value`, printed by a Word template (escaped, or as its own XML when
+    it has some), may give XML lxml would write otherwise; anything unknown may."""
+    if value is None or isinstance(value, (bool, int, float, Decimal, dt.date)):
+        return False
+    html = getattr(value, "__html__", None)
+    if html is not None:
+        return unusual_xml(str(html()))
+    return unusual_text(value) if isinstance(value, str) else True
+
+
+def plain_skeleton(source: str) -> bool:
+    """Return True when the Jinja source of a part can only print XML lxml writes as it is,
+    given values that are not unusual_value: its own text has nothing unusual, no statement
+    sits inside an XML tag and no expression outside an attribute's quotes, and nothing
+    reaches outside the part (include, import) or prints its text otherwise (raw, filter,
+    autoescape)."""
+    if _REACHES_OUT.search(source):
+        return False
+    skeleton = _JINJA.sub(lambda m: _EXPRESSION if m.group(0).startswith("{{") else _STATEMENT,
+                          source)
+    for tag in _IN_TAG.findall(skeleton):
+        if _STATEMENT in tag or (_EXPRESSION in tag and not _CANONICAL_TAG.fullmatch(tag)):
+            return False
+    text = (skeleton.replace(_EXPRESSION, "").replace(_STATEMENT, "")
+            .replace("\n<w:p ", "<w:p ").replace("\n<w:p>", "<w:p>"))
+    return not unusual_xml(text)
+
+
+def as_lxml_writes(xml: str, values_checked: bool = False) -> str | None:
     """Return the body XML `xml` as parsing and serializing it with lxml would give it, or
-    None when it holds something these string passes do not reproduce (then parse)."""
-    if any(pattern.search(xml) for pattern in _UNUSUAL) or not _every_table_has_rows(xml):
+    None when it holds something these string passes do not reproduce (then parse).
+
+    With `values_checked`, the part's source is a plain_skeleton and no value printed was
+    unusual: the whole body need not be scanned again.
+    """
+    if (not values_checked and unusual_xml(xml)) or not _every_table_has_rows(xml):
         return None
     return _EMPTY.sub(r"<\1\2/>", xml)
