@@ -189,7 +189,7 @@ households:
 
 def test_the_event_road_reads_what_the_node_road_reads(tmp_path: Path) -> None:
     """Data, positions and problems are the same whichever way the file is read."""
-    from fupin_docs.data import yamlfile
+    from fupin_docs.data import yamlfile, yamlwalk
     from fupin_docs.data.positions import Entry, Positions
 
     def tree(entry: Entry) -> tuple:
@@ -202,7 +202,7 @@ def test_the_event_road_reads_what_the_node_road_reads(tmp_path: Path) -> None:
     streamed = yamlfile._stream(TRICKY, "school.yaml", lines)
     assert streamed is not None  # no anchors or tags: the event road is taken
     positions = Positions()
-    walker = yamlfile._Walker("school.yaml", lines, positions)
+    walker = yamlwalk.Walker("school.yaml", lines, positions)
     data = walker.walk(yamlfile._compose(TRICKY), ())
     assert streamed.data == data and data["school"]["born"] == "2018-02-30"
     assert [str(p) for p in streamed.problems] == [str(p) for p in walker.finish(data)]
