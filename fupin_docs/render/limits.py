@@ -158,8 +158,8 @@ def limit_message(exc: BaseException) -> tuple[str, str]:
 def generate(parts: Iterable[str], limits: Limits) -> str:
     """Return the rendered text of a template's generator, bounded in size and time.
 
-    The chunks are taken a block at a time by C code (islice, map, join): a part of a notice
-    is a hundred chunks, so a loop in Python per chunk was most of this step's cost. Blocks
+    The chunks are taken a block at a time by C code (islice, join): a part of a notice is
+    a hundred chunks, so a loop in Python per chunk was most of this step's cost. Blocks
     start at 8 chunks and double while they stay short; once a block is long (a chunk may be
     a string of the longest allowed) chunks are taken one at a time, so that the size is
     checked before much is held. Joined blocks keep a loop of one-letter chunks from holding
