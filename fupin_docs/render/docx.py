@@ -377,8 +377,8 @@ class CompiledDocx:
         source = _LINE_SPLIT.sub(r"\n<w:p\1", patched)
         part = _Part(name, label, source, original, None, "", "")
         try:
-            part.template = self.env.from_string(source)
-            tree = self.env.parse(source)
+            tree = self.env.parse(source)  # parsed once: compiled, and read for its names
+            part.template = self.env.from_string(tree)
             # what an include or import reads is not in this part's names: never reused
             part.reusable = next(tree.find_all(_REACHES_OUT), None) is None
             part.names = tuple(sorted(meta.find_undeclared_variables(tree)))
