@@ -244,10 +244,10 @@ def build_county(path: Path, options: CountyOptions) -> CountyResult:
         if options.pdf:
             from fupin_docs.output.pdf_pages import build_pdfs
 
-            county_files = [rel for rel in staging.written
-                            if not rel.startswith(f"{SCHOOLS_DIR}/")]
-            for made in build_pdfs(staging.root, county_files, kinds_, [], PDF_DIR):
-                staging.adopt(made.relative_to(staging.root).as_posix(), sha256(made.read_bytes()))
+            county_files = {rel: digest for rel, digest in staging.written.items()
+                            if not rel.startswith(f"{SCHOOLS_DIR}/")}
+            for rel in build_pdfs(staging.root, county_files, kinds_, [], PDF_DIR):
+                staging.adopt(rel, sha256((staging.root / rel).read_bytes()))
         settings = {"only": [k.key for k in kinds_], "pdf": options.pdf,
                     "full_ids": options.full_ids, "schools": options.schools,
                     "code": code_fingerprint()}

@@ -136,8 +136,9 @@ class Renderer:
         kept = self._take(merged_rel, merged_fp) if word is not None else None
         merged = (PrintFileWriter(word, kind.paper.records_per_page)
                   if word is not None and kept is None else None)
-        # one record a page, laid out once by LibreOffice and cut into the records' PDFs
-        single = (PrintFileWriter(word, 1) if word is not None and self.split
+        # one record a page, laid out once by LibreOffice and cut into the records' PDFs;
+        # not when the print file is carried over: its PDFs are carried with it
+        single = (PrintFileWriter(word, 1) if word is not None and self.split and kept is None
                   and kind.paper.records_per_page > 1 else None)
         for stem, per_kind in records:
             ctx, fp = per_kind[kind.key]

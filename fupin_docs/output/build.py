@@ -127,15 +127,14 @@ def build(project_path: Path, options: BuildOptions) -> BuildResult:
         raise DataError([Problem(w.message, w.where, w.hint, "error", w.also) for w in warnings])
     _resolve_templates(kinds, res)  # a template refused is refused even when nothing changed
     inputs = _input_digests(loaded, res)
-    settings = {"only": [k.key for k in kinds], "pdf": options.pdf,
+    made_with = _pdf_maker(options.allow_font_fallback) if options.pdf else None
+    # with PDFs: what they are made with (LibreOffice, fonts), so that new fonts remake them
+    settings = {"only": [k.key for k in kinds], "pdf": made_with or False,
                 "full_ids": options.full_ids, "code": code_fingerprint()}
     previous = read_manifest(options.out_dir)
     if previous and _same_build(previous, inputs, settings, options.out_dir):
         log.info("资料、模板和设置都没有变化：不重写")
         return BuildResult(options.out_dir, previous["outputs"], warnings, unchanged=True)
-    if options.pdf:  # before rendering, not after
-        _require_soffice()
-        _require_fonts(options.allow_font_fallback)
 
     seal = Path(res.boilerplate["seal"]).read_bytes() if res.boilerplate.get("seal") else None
     # what every record shares: a change here remakes every file; the records' own data is
@@ -146,8 +145,7 @@ def build(project_path: Path, options: BuildOptions) -> BuildResult:
                                 {name: d for name, d in inputs.items() if name not in own})
     with Staging(options.out_dir) as staging:
         assert staging.root is not None
-        # PDFs are cut from whole print files: with --pdf, everything is made anew
-        carry = Carry(staging.target, previous) if previous and not options.pdf else None
+        carry = Carry(staging.target, previous) if previous else None
         prints: dict[str, str] = {}
         school = [k for k in kinds if k.scope in (Scope.school, Scope.child)]
         per_household = tuple(k for k in kinds if k.scope is Scope.household)
@@ -170,8 +168,9 @@ def build(project_path: Path, options: BuildOptions) -> BuildResult:
                 staging.adopt(rel, digest)
                 if made_from is not None:
                     prints[rel] = made_from
-        if options.pdf:
-            _convert_pdfs(staging, kinds, list(unit_jobs(loaded)))
+        if made_with is not None:
+            prints.update(_convert_pdfs(staging, kinds, list(unit_jobs(loaded)), made_with,
+                                        prints, carry))
         manifest = {"tool": f"fupin-docs {__version__}", "inputs": inputs, "settings": settings,
                     "outputs": dict(sorted(staging.written.items())),
                     "fingerprints": dict(sorted(prints.items()))}
@@ -275,10 +274,24 @@ def _require_fonts(allow_fallback: bool) -> None:
         "--allow-font-fallback to make them anyway."))
 
 
-def _convert_pdfs(staging: Staging, kinds: list[Document], units: list[UnitJob]) -> None:
-    """Return once each Word file of `kinds` has its PDF under PDF/: the school's documents
-    and the print files converted in one LibreOffice process, each household's PDF cut out of
-    its print file's (pdf_pages).
+def _pdf_maker(allow_font_fallback: bool) -> str:
+    """Return the fingerprint of what will make the PDFs (LibreOffice and the faces it will
+    use), once LibreOffice and fonts are known to be there (or stand-ins are allowed)."""
+    from fupin_docs.output.environment import pdf_fonts
+    from fupin_docs.output.pdf import converter_fingerprint
+
+    _require_soffice()
+    _require_fonts(allow_font_fallback)
+    return converter_fingerprint(f"{f.item} {f.level} {f.detail}" for f in pdf_fonts())
+
+
+def _convert_pdfs(staging: Staging, kinds: list[Document], units: list[UnitJob],
+                  made_with: str, prints: dict[str, str], carry: Carry | None
+                  ) -> dict[str, str]:
+    """Return the fingerprint of each PDF under PDF/, once each Word file of `kinds` has its
+    PDF there: the school's documents and the print files converted in one LibreOffice
+    process, each household's PDF cut out of its print file's (pdf_pages). The PDFs of Word
+    files carried over from the previous build are carried over with them.
 
     The PDFs go into the staging folder like everything else, so a failed conversion leaves
     the previous output untouched; each is recorded in the manifest.
@@ -287,10 +300,17 @@ def _convert_pdfs(staging: Staging, kinds: list[Document], units: list[UnitJob])
 
     assert staging.root is not None
     started = time.perf_counter()
-    made = build_pdfs(staging.root, list(staging.written), kinds, units, PDF_DIR)
-    for path in sorted(made):
-        staging.adopt(path.relative_to(staging.root).as_posix(), sha256(path.read_bytes()))
-    log.info("PDF：%d 个文件，用时 %.2f 秒", len(made), time.perf_counter() - started)
+    pdfs = build_pdfs(staging.root, dict(staging.written), kinds, units, PDF_DIR,
+                      made_with=made_with, prints=prints, carry=carry)
+    fingerprints = {}
+    for rel, (digest, made_from) in sorted(pdfs.items()):
+        staging.adopt(rel, digest or sha256((staging.root / rel).read_bytes()))
+        if made_from is not None:
+            fingerprints[rel] = made_from
+    kept = sum(1 for digest, _ in pdfs.values() if digest is not None)
+    log.info("PDF：%d 个文件（%d 个沿用上次的），用时 %.2f 秒", len(pdfs), kept,
+             time.perf_counter() - started)
+    return fingerprints
 
 
 def _input_digests(loaded: LoadedProject, res: Resources) -> dict[str, str]:

@@ -184,15 +184,19 @@ def blocking(findings: list[Finding]) -> list[Finding]:
     return [f for f in findings if f.level == MISSING and f.needed_for_pdf]
 
 
+def pdf_fonts() -> list[Finding]:
+    """Return what each official face resolves to in a PDF; empty where fonts cannot be
+    checked (no fontconfig: Windows and macOS, whose LibreOffice uses the system's own fonts)."""
+    return _check_fonts() if shutil.which("fc-match") else []
+
+
 def pdf_font_problems() -> list[Finding]:
     """Return the official faces that would print wrongly in a PDF (body, headings, title).
 
-    Empty when they map to the right kind of face, or where fonts cannot be checked (no
-    fontconfig: Windows and macOS, whose LibreOffice uses the system's own fonts).
+    Empty when they map to the right kind of face, or where fonts cannot be checked.
     """
-    if not shutil.which("fc-match"):
-        return []
-    return [f for f in _check_fonts() if f.level == MISSING and f.needed_for_pdf]
+    return [f for f in pdf_fonts() if f.level == MISSING and f.needed_for_pdf]
 
 
-__all__ = ["Finding", "blocking", "diagnose", "pdf_font_problems", "OK", "WARN", "MISSING"]
+__all__ = ["Finding", "blocking", "diagnose", "pdf_font_problems", "pdf_fonts", "OK", "WARN",
+           "MISSING"]

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import glob
+import hashlib
 import os
 import shutil
 import signal
 import subprocess
 import sys
 import tempfile
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
@@ -191,6 +192,27 @@ PDF_FILTER = ('pdf:writer_pdf_Export:{"ExportBookmarksToPDFDestination":'
               '{"type":"boolean","value":"true"}}')
 
 
+def converter_fingerprint(fonts: Iterable[str] = ()) -> str:
+    """Return a fingerprint of what PDFs are made with: this LibreOffice (the size and time of
+    its program files), the export options and what each official face resolves to (`fonts`).
+    A PDF made by the same one from the same Word file is the same page for page."""
+    parts = [PDF_FILTER, FONTS_CONF.read_text(encoding="utf-8"), *fonts]
+    soffice = find_soffice()
+    if soffice is not None:
+        program = soffice.resolve()
+        for path in (program, *(program.parent / name for name in _PROGRAM_FILES)):
+            try:
+                info = path.stat()
+            except OSError:
+                continue
+            parts.append(f"{path.name}:{info.st_size}:{info.st_mtime_ns}")
+    return hashlib.blake2b("\n".join(parts).encode("utf-8"), digest_size=16).hexdigest()
+
+
+#: beside the soffice script: the program itself, and the files that name its version
+_PROGRAM_FILES = ("soffice.bin", "versionrc", "version.ini")
+
+
 def convert_files(jobs: Mapping[Path, Path], *, timeout: float = 300) -> list[Path]:
     """Return the PDFs made from each .docx of `jobs` (source -> PDF path), all in one
     LibreOffice process.
@@ -312,5 +334,5 @@ def _run_soffice(soffice: Path, jobs: dict[Path, Path], timeout: float, *, last:
         return done, hung
 
 
-__all__ = ["FONTS_CONF", "PDF_FILTER", "convert_files", "convert_folder", "find_soffice",
-           "soffice_missing_message", "write_fonts_conf"]
+__all__ = ["FONTS_CONF", "PDF_FILTER", "convert_files", "convert_folder", "converter_fingerprint",
+           "find_soffice", "soffice_missing_message", "write_fonts_conf"]

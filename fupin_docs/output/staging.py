@@ -238,9 +238,10 @@ def write_into(root: Path, rel: str, data: bytes) -> str:
     return sha256(data)
 
 
-def carry_into(root: Path, rel: str, previous: Path) -> None:
+def carry_into(root: Path, rel: str, previous: Path) -> bool:
     """Put the previous build's file `previous` at `root`/`rel` unchanged: a second name for
-    the same file where the disk allows (no bytes copied), else a copy."""
+    the same file where the disk allows (no bytes copied), else a copy. Return False when
+    `previous` is gone (someone deleted it from the output): then it is made anew."""
     path = root / rel
     try:
         if path.parent not in _made:
@@ -248,10 +249,13 @@ def carry_into(root: Path, rel: str, previous: Path) -> None:
             _made.add(path.parent)
         try:
             os.link(previous, path)
-        except OSError:  # another disk, or a file system without links
+        except OSError as exc:  # another disk, or a file system without links
+            if isinstance(exc, FileNotFoundError) and not os.path.lexists(previous):
+                return False
             shutil.copyfile(previous, path)
     except OSError as exc:
         raise WriteFailed(rel, exc) from None
+    return True
 
 
 class Carry:
@@ -264,14 +268,19 @@ class Carry:
         prints = (manifest or {}).get("fingerprints", {})
         self.known = {rel: (fp, outputs[rel]) for rel, fp in prints.items() if rel in outputs}
 
+    def has(self, rel: str, fingerprint: str | None) -> bool:
+        """Return True when the previous build made `rel` from `fingerprint` and it is there."""
+        known = self.known.get(rel)
+        return (fingerprint is not None and known is not None and known[0] == fingerprint
+                and (self.folder / rel).is_file())
+
     def take(self, root: Path, rel: str, fingerprint: str | None) -> str | None:
         """Carry `rel` over into `root` when the previous build made it from the same
         fingerprint; return its sha256, or None when it must be made anew."""
         known = self.known.get(rel)
         if fingerprint is None or known is None or known[0] != fingerprint:
             return None
-        carry_into(root, rel, self.folder / rel)
-        return known[1]
+        return known[1] if carry_into(root, rel, self.folder / rel) else None
 
 
 class WriteFailed(FupinError):

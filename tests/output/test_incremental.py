@@ -11,7 +11,14 @@ from pathlib import Path
 import pytest
 
 from fupin_docs.output.build import BuildOptions, build
-from tests.helpers import EXAMPLES, tree_snapshot
+from tests.helpers import (
+    EXAMPLES,
+    pdf_page_count,
+    pdf_page_texts,
+    require_tool,
+    squeeze,
+    tree_snapshot,
+)
 
 CHELE = EXAMPLES / "扯乐完小"
 ONLY = ("letter", "notice", "card", "duty", "public", "ledger")
@@ -144,3 +151,105 @@ def test_a_changed_code_fingerprint_remakes_everything(first_build: tuple[Path, 
     inodes = {p: p.stat().st_ino for p in out.rglob("*.docx")}
     _build(project, out)
     assert not any(p.stat().st_ino == ino for p, ino in inodes.items() if p.exists())
+
+
+def test_a_deleted_output_is_made_again(first_build: tuple[Path, Path], tmp_path: Path) -> None:
+    """Someone deleted a household's file from the output: the rebuild makes it again."""
+    project, out = tmp_path / "project", tmp_path / "out"
+    shutil.copytree(first_build[0], project)
+    shutil.copytree(first_build[1], out)
+    gone = sorted((out / "政策告知单").glob("*.docx"))[-1]
+    gone.unlink()
+    edit_one(project)
+    _build(project, out)
+    _build(project, tmp_path / "clean")
+    assert tree_snapshot(out) == tree_snapshot(tmp_path / "clean")
+
+
+# -- with PDFs: the PDFs of what was carried over are carried over with it
+
+def _pdf_build(project: Path, out: Path) -> int:
+    options = BuildOptions(out_dir=out, only=("notice", "card", "public"), jobs=1, pdf=True)
+    return build(project, options).rewritten
+
+
+@pytest.fixture(scope="module")
+def pdf_build(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    require_tool("soffice", "fonts", "pdftotext", "pdfinfo")
+    root = tmp_path_factory.mktemp("incremental-pdf")
+    project = root / "project"
+    shutil.copytree(CHELE, project)
+    _pdf_build(project, root / "out")
+    return project, root / "out"
+
+
+def _pdfs(out: Path) -> dict[str, tuple[int, bytes]]:
+    return {p.relative_to(out).as_posix(): (p.stat().st_ino, p.read_bytes())
+            for p in sorted((out / "PDF").rglob("*.pdf"))}
+
+
+def _copy(built: tuple[Path, Path], tmp_path: Path) -> tuple[Path, Path]:
+    """Return a copy of the built project and output; the output's files are links to the
+    built ones, as a rebuild's carried files are (so that inodes tell what was carried)."""
+    project, out = tmp_path / "project", tmp_path / "out"
+    shutil.copytree(built[0], project)
+    shutil.copytree(built[1], out, copy_function=os.link)
+    return project, out
+
+
+def test_a_pdf_rebuild_remakes_only_the_edited_village(pdf_build: tuple[Path, Path],
+                                                       tmp_path: Path) -> None:
+    project, out = _copy(pdf_build, tmp_path)
+    before = _pdfs(out)
+    edit_one(project)
+    _pdf_build(project, out)
+    after = _pdfs(out)
+    assert set(after) == set(before)
+    remade = {rel for rel in after if after[rel][0] != before[rel][0]}
+    # the edited household's village: its notices and cards, each kind's print file
+    villages = {Path(rel).stem.split("_")[0] for rel in remade if "合并打印" not in rel}
+    assert len(villages) == 1, villages
+    village = villages.pop()
+    expected = {rel for rel in after if Path(rel).stem.split("_")[0] == village
+                and rel.split("/")[1] in ("政策告知单", "联系卡")}
+    assert remade == expected and len(remade) > 4
+    assert all(after[rel][1] == before[rel][1] for rel in after if rel not in remade)
+    edited = sorted(rel for rel in remade if rel.startswith("PDF/政策告知单/")
+                    and "合并打印" not in rel)[0]
+    assert "新搬到的地方三组" in squeeze("".join(pdf_page_texts(out / edited)))
+    # page for page what a clean build lays out
+    _pdf_build(project, tmp_path / "clean")
+    clean = _pdfs(tmp_path / "clean")
+    assert set(clean) == set(after)
+    for rel in sorted(remade) + [next(iter(sorted(set(after) - remade)))]:
+        assert pdf_page_texts(out / rel) == pdf_page_texts(tmp_path / "clean" / rel), rel
+
+
+def test_a_pdf_deleted_from_the_output_is_made_again(pdf_build: tuple[Path, Path],
+                                                      tmp_path: Path) -> None:
+    """A card's PDF of another village was deleted: its print file is carried over without
+    it, so that village's cards are laid out one by one, each on its own page."""
+    project, out = _copy(pdf_build, tmp_path)
+    cards = sorted(p for p in (out / "PDF" / "联系卡").glob("*.pdf"))
+    gone = cards[-1]
+    gone.unlink()
+    edit_one(project)
+    _pdf_build(project, out)
+    assert gone.is_file() and pdf_page_count(gone) == 1
+    head = gone.stem.split("_")[2]
+    assert head in squeeze("".join(pdf_page_texts(gone)))
+
+
+def test_new_fonts_remake_every_pdf(pdf_build: tuple[Path, Path], tmp_path: Path,
+                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """Another LibreOffice or other faces make other pages: nothing is carried over."""
+    from fupin_docs.output import pdf
+
+    project, out = _copy(pdf_build, tmp_path)
+    before = _pdfs(out)
+    real = pdf.converter_fingerprint
+    monkeypatch.setattr(pdf, "converter_fingerprint", lambda fonts: real([*fonts, "新字体"]))
+    _pdf_build(project, out)
+    after = _pdfs(out)
+    assert set(after) == set(before)
+    assert not any(after[rel][0] == before[rel][0] for rel in after)
