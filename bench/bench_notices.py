@@ -268,8 +268,8 @@ def run_floor(built: Path, out: Path) -> dict[str, Any]:
         os.waitpid(pid, 0)
     os.close(write_end)
     with os.fdopen(read_end) as results:
-        spent = [float(line) for line in results]
-    return {"seconds": max(spent), "files": len(files),
+        each = [float(line) for line in results]
+    return {"seconds": max(each), "files": len(files),
             "mb": sum((built / rel).stat().st_size for rel in files) / 1e6}
 
 
