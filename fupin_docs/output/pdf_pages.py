@@ -107,8 +107,12 @@ def build_pdfs(root: Path, written: Mapping[str, str], kinds: Sequence[Document]
             continue  # a household's own Word file: its PDF is cut out of its print file's
         fingerprints.update(own)
         if carry is not None and all(carry.has(pdf, fp) for pdf, fp in own.items()):
-            result.update({pdf: (carry.take(root, pdf, fp), fp) for pdf, fp in own.items()})
-            continue
+            taken = {pdf: (carry.take(root, pdf, fp), fp) for pdf, fp in own.items()}
+            if all(digest is not None for digest, _ in taken.values()):
+                result.update(taken)
+                continue
+            for linked in taken:  # one went missing meanwhile: make them all, not through links
+                (root / linked).unlink(missing_ok=True)
         jobs[root / rel] = root / pdf_rel
         if kind.scope is not Scope.household:
             continue

@@ -253,3 +253,22 @@ def test_new_fonts_remake_every_pdf(pdf_build: tuple[Path, Path], tmp_path: Path
     after = _pdfs(out)
     assert set(after) == set(before)
     assert not any(after[rel][0] == before[rel][0] for rel in after)
+
+
+def test_a_pdf_gone_while_carrying_is_made_again(pdf_build: tuple[Path, Path], tmp_path: Path,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    """A PDF that disappears between the check and the carrying (someone deleting files in the
+    output during the build): its print file's PDFs are made again, and the previous output's
+    files, which the carried ones are links to, are never written through."""
+    from fupin_docs.output.staging import Carry
+
+    project, out = _copy(pdf_build, tmp_path)  # out's files are links to pdf_build's
+    linked = _pdfs(pdf_build[1])
+    gone = sorted((out / "PDF" / "政策告知单").glob("*.pdf"))[-1]
+    gone.unlink()
+    monkeypatch.setattr(Carry, "has", lambda self, rel, fingerprint: True)
+    edit_one(project)
+    _pdf_build(project, out)
+    assert gone.is_file() and pdf_page_count(gone) >= 1
+    assert set(_pdfs(out)) == set(linked)
+    assert _pdfs(pdf_build[1]) == linked  # nothing was written through a link
