@@ -16,11 +16,12 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
-from openpyxl.utils import get_column_letter
-
-from fupin_docs.render import xlsx
 from fupin_docs.render.fastzip import DeflateWriter, Member, inflate, read_members, write_zip
+
+if TYPE_CHECKING:  # openpyxl (through render.xlsx) is imported only when a workbook is made
+    from fupin_docs.render import xlsx
 
 #: a cell's value: text, a whole number or an amount, or nothing
 Cell = str | int | Decimal | None
@@ -52,6 +53,8 @@ class Sheet:
 def workbook(sheets: list[Sheet]) -> bytes:
     """Return the workbook of `sheets` (in order), reproducible byte for byte."""
     from openpyxl import Workbook
+
+    from fupin_docs.render import xlsx
 
     wb = Workbook()
     for i, sheet in enumerate(sheets):
@@ -90,6 +93,10 @@ def workbook(sheets: list[Sheet]) -> bytes:
 def _filled(member: Member, sheet: Sheet) -> tuple[Member, str]:
     """Return the sheet's part with its sample rows replaced by the real ones, and the
     filter's range ($A$2:$Q$n)."""
+    from openpyxl.utils import get_column_letter
+
+    from fupin_docs.render.xlsx import FORMULA_START
+
     xml = inflate(member).decode("utf-8")
     styles: dict[int, list[str]] = {}
     for m in _ROW.finditer(xml):
@@ -109,21 +116,22 @@ def _filled(member: Member, sheet: Sheet) -> tuple[Member, str]:
     chunk: list[str] = []
     for row_no, row in enumerate(sheet.rows, start=3):
         chunk.append(_row(row_no, row, letters, styles[BODY_TEXT], styles[BODY_QUOTED],
-                          styles[BODY_NUMBER]))
+                          styles[BODY_NUMBER], FORMULA_START))
         if len(chunk) >= CHUNK:
             writer.write("".join(chunk))
             chunk = []
     for row_no, row in enumerate(sheet.totals, start=3 + len(sheet.rows)):
         chunk.append(_row(row_no, row, letters, styles[TOTAL_TEXT], styles[TOTAL_TEXT],
-                          styles[TOTAL_NUMBER]))
+                          styles[TOTAL_NUMBER], FORMULA_START))
     writer.write("".join(chunk))
     writer.write(tail)
     return writer.finish(member.name), f"$A$2:${last}${last_body}"
 
 
 def _row(number: int, values: Sequence[Cell], letters: list[str], text: list[str],
-         quoted: list[str], numeric: list[str]) -> str:
-    """Return one row's XML: each value in its column's style."""
+         quoted: list[str], numeric: list[str], formula_start: tuple[str, ...]) -> str:
+    """Return one row's XML: each value in its column's style (text that starts like a
+    formula, `formula_start`, in the quoted style)."""
     cells = []
     for i, value in enumerate(values):
         ref = f"{letters[i]}{number}"
@@ -135,7 +143,7 @@ def _row(number: int, values: Sequence[Cell], letters: list[str], text: list[str
                          f'<c r="{ref}" s="{numeric[i]}"><v>{value}</v></c>')
         else:
             s = str(value)
-            style = quoted[i] if s.startswith(xlsx.FORMULA_START) else text[i]
+            style = quoted[i] if s.startswith(formula_start) else text[i]
             cells.append(f'<c r="{ref}" s="{style}" t="inlineStr"><is>{_text(s)}</is></c>')
     return f'<row r="{number}">{"".join(cells)}</row>'
 
