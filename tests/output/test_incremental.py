@@ -230,8 +230,9 @@ def test_a_pdf_deleted_from_the_output_is_made_again(pdf_build: tuple[Path, Path
     """A card's PDF of another village was deleted: its print file is carried over without
     it, so that village's cards are laid out one by one, each on its own page."""
     project, out = _copy(pdf_build, tmp_path)
-    cards = sorted(p for p in (out / "PDF" / "联系卡").glob("*.pdf"))
-    gone = cards[-1]
+    edited_unit = _households(project).split("unit: ", 1)[1].split("\n", 1)[0]
+    gone = next(p for p in sorted((out / "PDF" / "联系卡").glob("*.pdf"), reverse=True)
+                if not p.stem.startswith(f"{edited_unit}_"))
     gone.unlink()
     edit_one(project)
     _pdf_build(project, out)
