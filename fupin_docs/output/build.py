@@ -9,7 +9,7 @@ import time
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from fupin_docs import __version__
 from fupin_docs.data.project import LoadedProject, read_project
@@ -34,6 +34,9 @@ from fupin_docs.output.staging import Carry, Staging
 from fupin_docs.render.env import make_env
 from fupin_docs.render.limits import DEFAULT, Limits
 from fupin_docs.render.text import CompiledText
+
+if TYPE_CHECKING:
+    from fupin_docs.output.environment import Finding
 
 log = logging.getLogger(__name__)
 #: top folder of the PDFs; PDF/<folder>/<name>.pdf mirrors <folder>/<name>.docx
@@ -250,12 +253,13 @@ def _require_soffice() -> None:
         raise ToolMissing(soffice_missing_message())
 
 
-def _require_fonts(allow_fallback: bool) -> None:
-    """Return when the body and heading faces will print as they should (or the user allows
-    stand-ins); otherwise raise ToolMissing naming each face and its fix."""
+def _require_fonts(allow_fallback: bool, fonts: list[Finding] | None = None) -> None:
+    """Return when the body and heading faces (`fonts`, when already found) will print as they
+    should (or the user allows stand-ins); otherwise raise ToolMissing naming each face and
+    its fix."""
     from fupin_docs.output.environment import pdf_font_problems
 
-    problems = pdf_font_problems()
+    problems = pdf_font_problems(fonts)
     if not problems:
         return
     fix = tr("怎么办：", "fix: ")
@@ -281,8 +285,9 @@ def _pdf_maker(allow_font_fallback: bool) -> str:
     from fupin_docs.output.pdf import converter_fingerprint
 
     _require_soffice()
-    _require_fonts(allow_font_fallback)
-    return converter_fingerprint(f"{f.item} {f.level} {f.detail}" for f in pdf_fonts())
+    fonts = pdf_fonts()
+    _require_fonts(allow_font_fallback, fonts)
+    return converter_fingerprint(f"{f.item} {f.level} {f.detail}" for f in fonts)
 
 
 def _convert_pdfs(staging: Staging, kinds: list[Document], units: list[UnitJob],

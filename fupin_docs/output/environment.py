@@ -190,12 +190,14 @@ def pdf_fonts() -> list[Finding]:
     return _check_fonts() if shutil.which("fc-match") else []
 
 
-def pdf_font_problems() -> list[Finding]:
-    """Return the official faces that would print wrongly in a PDF (body, headings, title).
+def pdf_font_problems(fonts: list[Finding] | None = None) -> list[Finding]:
+    """Return the official faces that would print wrongly in a PDF (body, headings, title),
+    of `fonts` when pdf_fonts() was already asked.
 
     Empty when they map to the right kind of face, or where fonts cannot be checked.
     """
-    return [f for f in pdf_fonts() if f.level == MISSING and f.needed_for_pdf]
+    return [f for f in (pdf_fonts() if fonts is None else fonts)
+            if f.level == MISSING and f.needed_for_pdf]
 
 
 __all__ = ["Finding", "blocking", "diagnose", "pdf_font_problems", "pdf_fonts", "OK", "WARN",

@@ -268,19 +268,24 @@ class Carry:
         prints = (manifest or {}).get("fingerprints", {})
         self.known = {rel: (fp, outputs[rel]) for rel, fp in prints.items() if rel in outputs}
 
+    def _made_from(self, rel: str, fingerprint: str | None) -> str | None:
+        """Return the sha256 of `rel` when the previous build made it from `fingerprint`."""
+        known = self.known.get(rel)
+        if fingerprint is None or known is None or known[0] != fingerprint:
+            return None
+        return known[1]
+
     def has(self, rel: str, fingerprint: str | None) -> bool:
         """Return True when the previous build made `rel` from `fingerprint` and it is there."""
-        known = self.known.get(rel)
-        return (fingerprint is not None and known is not None and known[0] == fingerprint
-                and (self.folder / rel).is_file())
+        return self._made_from(rel, fingerprint) is not None and (self.folder / rel).is_file()
 
     def take(self, root: Path, rel: str, fingerprint: str | None) -> str | None:
         """Carry `rel` over into `root` when the previous build made it from the same
         fingerprint; return its sha256, or None when it must be made anew."""
-        known = self.known.get(rel)
-        if fingerprint is None or known is None or known[0] != fingerprint:
+        digest = self._made_from(rel, fingerprint)
+        if digest is None or not carry_into(root, rel, self.folder / rel):
             return None
-        return known[1] if carry_into(root, rel, self.folder / rel) else None
+        return digest
 
 
 class WriteFailed(FupinError):

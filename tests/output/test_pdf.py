@@ -249,7 +249,7 @@ def test_pdf_refuses_wrong_faces_unless_allowed(runner, tmp_path: Path,
 
     missing = environment.Finding("仿宋_GB2312", environment.MISSING, "→ DejaVu Sans",
                                   "sudo apt-get install …")
-    monkeypatch.setattr(environment, "pdf_font_problems", lambda: [missing])
+    monkeypatch.setattr(environment, "pdf_font_problems", lambda fonts=None: [missing])
     monkeypatch.setattr(pdf, "find_soffice", lambda: Path("/usr/bin/true"))
     from fupin_docs.output import pdf_pages
 
